@@ -1,0 +1,76 @@
+"""Users (staff and reporters), API tokens and the audit log."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A staff member or a reporter with an account; roles come from memberships."""
+
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"
+            )
+        ]
+
+
+TOKEN_PREFIX = "adn_"
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are 256-bit random strings, so a fast hash is enough; only the hash is stored.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; the raw value is shown once, at creation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def new_raw() -> str:
+        return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class AuditEntry(models.Model):
+    """An append-only record of a sensitive read or change (who, what, when)."""
+
+    class Action(models.TextChoices):
+        REPORTER_IDENTITY_VIEWED = "reporter_identity_viewed", _("Viewed an anonymous reporter")
+        TOKEN_CREATED = "token_created", _("API token created")
+        STAFF_ADDED = "staff_added", _("Staff member added")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                              related_name="+")
+    action = models.CharField(max_length=40, choices=Action.choices)
+    target = models.CharField(max_length=100, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target", "-at"], name="audit_target_idx")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("audit entries are append-only")
+        super().save(*args, **kwargs)

@@ -1,0 +1,69 @@
+"""The JSON API at /api/v1, with its OpenAPI document and browsable docs."""
+
+from django.core.exceptions import RequestDataTooBig
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+from ninja.openapi.docs import Swagger
+
+from aduan.reports.errors import DomainError
+
+from . import errors
+from .reference import router as reference_router
+from .reports import router as reports_router
+
+DESCRIPTION = """
+Aduan's JSON API for mobile apps, partner systems and testers.
+
+* Citizens submit reports with or without an account. Reporters without an account
+  act on their report with the header `X-Report-PIN` (the PIN returned at submission).
+* Staff authenticate with `Authorization: Bearer <token>` (`aduan token create USERNAME`).
+* Errors always have the shape `{"error": {"code": ..., "message": ...}}`; messages are in
+  Indonesian unless `Accept-Language: en` asks for English.
+* A report the caller may not see answers 404, whether or not it exists.
+"""
+
+# Swagger UI sets inline styles; the docs page alone may use them.
+_docs_csp = csp_override({
+    "default-src": [CSP.SELF], "script-src": [CSP.SELF], "img-src": [CSP.SELF, "data:"],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE], "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE], "frame-ancestors": [CSP.NONE],
+})
+
+api = NinjaAPI(
+    title="Aduan API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    docs_decorator=_docs_csp,
+)
+
+api.add_router("", reports_router)
+api.add_router("", reference_router)
+
+api.add_exception_handler(DomainError, errors.domain_error)
+api.add_exception_handler(ValidationError, errors.validation_error)
+api.add_exception_handler(HttpError, errors.http_error)
+api.add_exception_handler(RequestDataTooBig, errors.too_big)
+
+_original_schema = api.get_openapi_schema
+
+
+def _schema(*args, **kwargs):
+    schema = _original_schema(*args, **kwargs)
+    components = schema.setdefault("components", {})
+    components["securitySchemes"] = {
+        "BearerToken": {"type": "http", "scheme": "bearer",
+                        "description": "Staff or reporter-account token"},
+        "ReportPin": {"type": "apiKey", "in": "header", "name": "X-Report-PIN",
+                      "description": "The PIN given when the report was submitted"},
+    }
+    schema["security"] = [{}, {"BearerToken": []}]
+    return schema
+
+
+api.get_openapi_schema = _schema

@@ -1,0 +1,64 @@
+"""Who is calling the API: a bearer token, a report PIN, or nobody.
+
+Browser sessions are deliberately not accepted here: the API is for apps and
+partner systems with tokens, so it needs no CSRF protection and a stolen
+cookie cannot drive it.
+"""
+
+from datetime import timedelta
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.accounts.models import ApiToken, hash_token
+from aduan.reports.access import ANONYMOUS, Caller, caller_for_user, report_get_for_caller
+from aduan.reports.errors import RateLimited, Unauthenticated
+from aduan.reports.services import WrongPin, report_pin_check
+
+PIN_HEADER = "HTTP_X_REPORT_PIN"
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def _token_user(request: HttpRequest):
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header:
+        return None
+    scheme, _sep, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise Unauthenticated(_("Use the header 'Authorization: Bearer <token>'."),
+                              code="invalid_token")
+    token = (ApiToken.objects.select_related("user")
+             .filter(key_hash=hash_token(raw.strip()), revoked_at__isnull=True).first())
+    if token is None or not token.user.is_active:
+        raise Unauthenticated(_("The token is not valid or has been revoked."),
+                              code="invalid_token")
+    now = timezone.now()
+    # Recording use on every request would turn each read into a write.
+    if token.last_used_at is None or token.last_used_at < now - _TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def resolve_caller(request: HttpRequest, tracking_id: str | None = None) -> Caller:
+    """The caller of this request; a wrong token or PIN is refused, never ignored."""
+    cached = getattr(request, "_aduan_caller", None)
+    if cached is not None:
+        return cached
+    user = _token_user(request)
+    pin_report_id = None
+    pin = request.META.get(PIN_HEADER)
+    if pin is not None and tracking_id is not None:
+        try:
+            pin_report_id = report_pin_check(tracking_id=tracking_id, pin=pin)
+        except (WrongPin, RateLimited) as exc:
+            # A report the caller could not see without the PIN stays unknown (404).
+            report_get_for_caller(caller_for_user(user), tracking_id)
+            if isinstance(exc, RateLimited):
+                raise
+            raise Unauthenticated(_("The PIN does not match this report."),
+                                  code="invalid_pin") from None
+    caller = caller_for_user(user, pin_report_id=pin_report_id) if (user or pin_report_id) \
+        else ANONYMOUS
+    request._aduan_caller = caller
+    return caller

@@ -1,0 +1,106 @@
+"""Queue and deliver outbound messages with retries and backoff.
+
+Delivery claims a batch of due rows (``skip_locked`` on PostgreSQL, so several
+workers never take the same row), sends each outside any transaction, then
+records the outcome. A worker that dies mid-send leaves its claim to expire,
+and the message is retried: delivery is at least once, with a stable
+Message-ID so a mail server can drop a repeat.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import OutboundChannel, OutboundMessage, OutboundStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+CLAIM = timedelta(minutes=5)
+BATCH = 50
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at 6 hours."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def outbox_add(*, channel: str, recipient: str, subject: str, body: str, purpose: str,
+               event=None) -> None:
+    """Queue a message inside the caller's transaction and kick the worker after commit."""
+    OutboundMessage.objects.bulk_create([OutboundMessage(
+        channel=channel, recipient=recipient, subject=subject[:250], body=body, purpose=purpose,
+        event=event, next_attempt_at=timezone.now())], ignore_conflicts=True)
+    transaction.on_commit(_kick, robust=True)
+
+
+def _kick() -> None:
+    from .tasks import deliver_outbox
+
+    deliver_outbox.enqueue()
+
+
+def _claim(now: datetime, limit: int) -> list[OutboundMessage]:
+    with transaction.atomic():
+        due = (OutboundMessage.objects
+               .filter(status=OutboundStatus.PENDING, next_attempt_at__lte=now)
+               .exclude(claimed_until__gt=now)
+               .order_by("next_attempt_at"))
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        batch = list(due[:limit])
+        OutboundMessage.objects.filter(pk__in=[m.pk for m in batch]).update(
+            claimed_until=now + CLAIM)
+    return batch
+
+
+def _send(message: OutboundMessage) -> None:
+    if message.channel != OutboundChannel.EMAIL:
+        raise RuntimeError(f"no sender for channel {message.channel}")
+    EmailMessage(
+        subject=message.subject, body=message.body, to=[message.recipient],
+        headers={"Message-ID": f"<outbox-{message.pk}@{settings.ADUAN['MAIL_DOMAIN']}>"},
+    ).send()
+
+
+def _record(message: OutboundMessage, now: datetime, error: Exception | None) -> None:
+    attempts = message.attempts + 1
+    if error is None:
+        changes = {"status": OutboundStatus.SENT, "sent_at": now, "last_error": ""}
+    elif attempts >= MAX_ATTEMPTS:
+        changes = {"status": OutboundStatus.FAILED, "last_error": str(error)[:500]}
+    else:
+        changes = {"next_attempt_at": now + backoff(attempts), "last_error": str(error)[:500]}
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        attempts=attempts, claimed_until=None, **changes)
+
+
+def outbox_deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> dict[str, int]:
+    """Send what is due; return counts. Safe to run in several workers at once."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "retry": 0, "skipped": 0}
+    for message in _claim(now, limit):
+        if settings.ADUAN["TRAINING_MODE"]:
+            OutboundMessage.objects.filter(pk=message.pk).update(
+                status=OutboundStatus.SKIPPED, claimed_until=None)
+            counts["skipped"] += 1
+            continue
+        try:
+            _send(message)
+        except Exception as exc:  # any failure of the provider means: try again later
+            logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
+            _record(message, timezone.now(), exc)
+            counts["retry"] += 1
+        else:
+            _record(message, timezone.now(), None)
+            counts["sent"] += 1
+    return counts
+
+
+def next_due_at() -> datetime | None:
+    return (OutboundMessage.objects.filter(status=OutboundStatus.PENDING)
+            .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())

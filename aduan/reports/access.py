@@ -1,0 +1,205 @@
+"""Who may see and do what with a report: the one place these rules live.
+
+The API, the portal and the back office load reports only through these
+functions. A report the caller may not know exists raises ``ReportNotFound``
+(404), never a 403: a confidential report's existence is itself protected.
+"""
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from aduan.agencies.models import Agency, Membership, Role
+from aduan.lib import tracking
+
+from .errors import ReportNotFound
+from .models import PUBLIC_Q, Report, ReportAccess, Visibility
+from .workflow import OPEN_STATUSES, Actor
+
+# Roles that read the reports their agencies hold or held.
+READER_ROLES = frozenset({Role.AGENCY_ADMIN, Role.UNIT_ADMIN, Role.LIAISON, Role.LEADER,
+                          Role.SUPERVISOR})
+# Escalation level at which a report is referred to the supervisor (Ombudsman).
+SUPERVISOR_LEVEL = 3
+
+
+class View(IntEnum):
+    """How much of a report a caller sees, from least to most."""
+
+    PUBLIC = 0
+    REPORTER = 1
+    STAFF = 2
+    NATIONAL = 3
+
+
+@dataclass(frozen=True)
+class Grant:
+    agency_code: str
+    agency_path: str
+    role: str
+
+
+@dataclass
+class Caller:
+    """Whoever makes a request: nobody, a reporter (account or PIN), or staff."""
+
+    user: object | None = None
+    grants: list[Grant] = field(default_factory=list)
+    pin_report_id: int | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    def has_role(self, *roles: str) -> bool:
+        return any(grant.role in roles for grant in self.grants)
+
+    @property
+    def is_national_admin(self) -> bool:
+        return self.has_role(Role.NATIONAL_ADMIN)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.grants)
+
+    def agencies_with(self, roles: frozenset[str] | set[str]) -> list[str]:
+        return [grant.agency_code for grant in self.grants if grant.role in roles]
+
+
+ANONYMOUS = Caller()
+
+
+def caller_for_user(user, *, pin_report_id: int | None = None) -> Caller:
+    """Build a caller with the user's memberships (one query)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Caller(pin_report_id=pin_report_id)
+    grants = [
+        Grant(code, path, role)
+        for code, path, role in Membership.objects.filter(user=user, agency__active=True)
+        .values_list("agency_id", "agency__path", "role")
+    ]
+    return Caller(user=user, grants=grants, pin_report_id=pin_report_id)
+
+
+def _holds(caller: Caller, report: Report, roles: set[str]) -> bool:
+    if report.holder_id is None:
+        return False
+    path = report.holder.path
+    return any(g.role in roles and path.startswith(g.agency_path) for g in caller.grants)
+
+
+def is_reporter(caller: Caller, report: Report) -> bool:
+    if caller.pin_report_id is not None and caller.pin_report_id == report.pk:
+        return True
+    return caller.user is not None and report.reporter_id == caller.user.pk
+
+
+def _is_overdue(report: Report) -> bool:
+    now = timezone.now()
+    dues = (report.verification_due, report.followup_due, report.resolution_due)
+    return report.status in OPEN_STATUSES and any(d is not None and d < now for d in dues)
+
+
+def _supervises(caller: Caller, report: Report) -> bool:
+    return caller.has_role(Role.SUPERVISOR) and (
+        report.escalation_level >= SUPERVISOR_LEVEL or _is_overdue(report))
+
+
+def relations(caller: Caller, report: Report) -> set[str]:
+    """The caller's relations to the report, as workflow ``Actor`` values."""
+    found: set[str] = set()
+    if is_reporter(caller, report):
+        found.add(Actor.REPORTER)
+    if caller.is_national_admin:
+        found.add(Actor.NATIONAL_ADMIN)
+    if _holds(caller, report, {Role.AGENCY_ADMIN}):
+        found.add(Actor.HOLDER_ADMIN)
+    if _holds(caller, report, {Role.UNIT_ADMIN}):
+        found.add(Actor.HOLDER_STAFF)
+    if _supervises(caller, report):
+        found.add(Actor.SUPERVISOR)
+    return found
+
+
+def _agency_reads(caller: Caller, report: Report) -> bool:
+    codes = caller.agencies_with(READER_ROLES)
+    return bool(codes) and ReportAccess.objects.filter(report=report, agency__in=codes).exists()
+
+
+def view_level(caller: Caller, report: Report) -> View | None:
+    """The most the caller may see of the report, or None if it must stay unknown."""
+    if caller.is_national_admin:
+        return View.NATIONAL
+    if _agency_reads(caller, report) or _supervises(caller, report):
+        return View.STAFF
+    if is_reporter(caller, report):
+        return View.REPORTER
+    if report.is_public:
+        return View.PUBLIC
+    return None
+
+
+def report_get_for_caller(caller: Caller, tracking_id: str) -> tuple[Report, View]:
+    """Load a report the caller may see, with how much they may see; else ``ReportNotFound``."""
+    canonical = tracking.normalize(tracking_id)
+    if canonical is None:
+        raise ReportNotFound()
+    report = (Report.objects.select_related("holder", "category", "region")
+              .filter(tracking_id=canonical).first())
+    if report is None:
+        raise ReportNotFound()
+    level = view_level(caller, report)
+    if level is None:
+        raise ReportNotFound()
+    return report, level
+
+
+def reporter_identity_visible(report: Report, view: View) -> bool:
+    """Anonymous reporters are hidden from the public and every agency (DESIGN §2).
+
+    The national admin sees an anonymous reporter only through the audited
+    ``reporter_identity_reveal`` service, never in an ordinary response.
+    """
+    if view == View.REPORTER:
+        return True
+    if view >= View.STAFF:
+        return not report.anonymous
+    return False
+
+
+def public_name_visible(report: Report) -> bool:
+    return not report.anonymous
+
+
+def event_visibilities(view: View) -> list[str]:
+    if view >= View.STAFF:
+        return list(Visibility.values)
+    if view == View.REPORTER:
+        return [Visibility.PUBLIC, Visibility.REPORTER]
+    return [Visibility.PUBLIC]
+
+
+def reports_visible_to(caller: Caller, scope: str) -> QuerySet[Report]:
+    """Reports for a listing: ``public``, ``mine`` (the caller's own) or ``agency`` (staff)."""
+    reports = Report.objects.all()
+    if scope == "mine":
+        if caller.user is None:
+            return reports.none()
+        return reports.filter(reporter=caller.user)
+    if scope == "agency":
+        if caller.is_national_admin:
+            return reports
+        q = Q(pk__in=[])
+        codes = caller.agencies_with(READER_ROLES)
+        if codes:
+            q |= Exists(ReportAccess.objects.filter(report=OuterRef("pk"), agency__in=codes))
+        if caller.has_role(Role.SUPERVISOR):
+            q |= Q(escalation_level__gte=SUPERVISOR_LEVEL)
+        return reports.filter(q)
+    return reports.filter(PUBLIC_Q)
+
+
+def agency_get_for_action(code: str) -> Agency | None:
+    return Agency.objects.filter(pk=code).first()

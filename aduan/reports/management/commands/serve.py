@@ -1,0 +1,61 @@
+"""``aduan serve``: the production-style web server and the background worker, together.
+
+Gunicorn serves the site; ``db_worker`` runs background tasks from the
+database queue. If either stops, the other is stopped too, so a supervisor
+(or the person at the terminal) sees the failure instead of half a system.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+def web_workers() -> int:
+    return int(os.environ.get("ADUAN_WEB_WORKERS") or min(2 * (os.cpu_count() or 1) + 1, 9))
+
+
+class Command(BaseCommand):
+    help = "Serve Aduan with gunicorn and run the background worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-worker", action="store_true",
+                            help="Serve only; run workers elsewhere.")
+
+    def handle(self, *args, host, port, no_worker, **options):
+        bindir = os.path.dirname(sys.executable)
+        commands = [[os.path.join(bindir, "gunicorn"), "aduan.wsgi:application",
+                     "--bind", f"{host}:{port}", "--workers", str(web_workers()),
+                     "--access-logfile", "-", "--graceful-timeout", "20"]]
+        if not no_worker:
+            commands.append([os.path.join(bindir, "aduan"), "db_worker", "--interval", "1"])
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aduan.settings"}
+        processes = [subprocess.Popen(cmd, env=env) for cmd in commands]
+        self.stdout.write(f"Aduan is serving at http://{host}:{port}/ "
+                          f"({'with' if not no_worker else 'without'} a worker); Ctrl-C stops it.")
+
+        def stop(*_args):
+            for proc in processes:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while all(proc.poll() is None for proc in processes):
+                time.sleep(0.5)
+        finally:
+            stop()
+            for proc in processes:
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        codes = [proc.returncode for proc in processes]
+        if any(code not in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes):
+            sys.exit(1)

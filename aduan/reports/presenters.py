@@ -1,0 +1,115 @@
+"""What a caller may read of a report, as plain data for the API and the web pages.
+
+Every protected field is decided here, once: the public sees redacted text and
+no contact data; agencies never see an anonymous reporter; only the reporter
+and the handling staff see the unredacted text.
+"""
+
+from .access import (Caller, View, event_visibilities, public_name_visible, relations,
+                     reporter_identity_visible)
+from .models import Report, ReportEvent
+from .workflow import Actor, allowed_actions, may
+
+
+def _agency(agency) -> dict | None:
+    return {"code": agency.pk, "name": agency.name} if agency is not None else None
+
+
+def _reporter(report: Report, view: View) -> dict | None:
+    if reporter_identity_visible(report, view):
+        return {"name": report.reporter_name or None, "email": report.reporter_email or None,
+                "phone": report.reporter_phone or None}
+    if view == View.PUBLIC and public_name_visible(report) and report.reporter_name:
+        return {"name": report.reporter_name, "email": None, "phone": None}
+    return None
+
+
+def caller_actions(caller: Caller, report: Report) -> list[str]:
+    mine = relations(caller, report)
+    return [action for action in allowed_actions(report.status) if may(action, mine)]
+
+
+def report_data(report: Report, view: View, caller: Caller) -> dict:
+    """The report as the caller may see it."""
+    full = view >= View.REPORTER
+    category = report.category
+    data = {
+        "tracking_id": report.tracking_id,
+        "kind": report.kind,
+        "title": report.title if full else report.public_title,
+        "body": report.body if full else report.public_body,
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "category": {"code": category.pk, "name": category.name} if category else None,
+        "region_code": report.region_id,
+        "region_name": report.region.name if report.region_id else None,
+        "address": report.address if full else None,
+        "latitude": report.latitude if full else None,
+        "longitude": report.longitude if full else None,
+        "occurred_on": report.occurred_on,
+        "anonymous": report.anonymous,
+        "confidential": report.confidential,
+        "channel": report.channel,
+        "holder": _agency(report.holder),
+        "received_at": report.received_at,
+        "published_at": report.published_at,
+        "dispatched_at": report.dispatched_at,
+        "responded_at": report.responded_at,
+        "closed_at": report.closed_at,
+        "verification_due": report.verification_due,
+        "followup_due": report.followup_due,
+        "resolution_due": report.resolution_due,
+        "reply_due": report.reply_due,
+        "escalation_level": report.escalation_level,
+        "forward_count": report.forward_count,
+        "reopen_count": report.reopen_count,
+        "rating": report.rating,
+        "rating_comment": report.rating_comment if full else None,
+        "archive_reason": report.archive_reason or None,
+        "reporter": _reporter(report, view),
+        "reporter_hidden": report.anonymous and not reporter_identity_visible(report, view),
+        "allowed_actions": caller_actions(caller, report) if caller.is_authenticated
+        or caller.pin_report_id else [],
+    }
+    return data
+
+
+def report_summary(report: Report, *, full: bool) -> dict:
+    """A listing row; ``full`` only for callers that may read the unredacted title."""
+    return {
+        "tracking_id": report.tracking_id,
+        "kind": report.kind,
+        "title": report.title if full else report.public_title,
+        "status": report.status,
+        "category": report.category_id,
+        "region_code": report.region_id,
+        "holder": _agency(report.holder),
+        "received_at": report.received_at,
+        "published_at": report.published_at,
+        "confidential": report.confidential,
+        "anonymous": report.anonymous,
+    }
+
+
+def event_data(event: ReportEvent, view: View) -> dict:
+    staff = view >= View.STAFF
+    # Staff identities are for staff; a reporter's account is never shown through events.
+    show_actor = staff and event.actor_role not in (Actor.REPORTER, Actor.SYSTEM)
+    return {
+        "action": event.action,
+        "at": event.created_at,
+        "from_status": event.from_status or None,
+        "to_status": event.to_status or None,
+        "from_agency": _agency(event.from_agency),
+        "to_agency": _agency(event.to_agency),
+        "message": (event.message if view >= View.REPORTER else event.public_message) or None,
+        "actor_role": event.actor_role,
+        "actor": event.actor.get_username() if show_actor and event.actor_id else None,
+        "data": event.data,
+    }
+
+
+def events_for(report: Report, view: View) -> list[dict]:
+    events = (ReportEvent.objects.filter(report=report, visibility__in=event_visibilities(view))
+              .select_related("actor", "from_agency", "to_agency").order_by("created_at", "id"))
+    return [event_data(event, view) for event in events]

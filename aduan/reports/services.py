@@ -1,0 +1,489 @@
+"""Every change to a report: one service function per action (DESIGN §3).
+
+Each service opens a transaction, locks the report row, asks the workflow
+whether the move is legal and the access rules whether the caller may make
+it, appends an event, saves only the fields it changed, and queues its
+notifications in the same transaction (the outbox), so a crash loses nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.accounts.models import AuditEntry
+from aduan.agencies.models import Agency, Category, Region
+from aduan.lib import pins, tracking
+from aduan.lib.redact import redact
+
+from . import notifications
+from .access import Caller, View, relations, view_level
+from .errors import (Forbidden, InvalidInput, InvalidTransition, NotAuthorisedAgency,
+                     RateLimited, ReportNotFound)
+from .models import Channel, Report, ReportAccess, ReportEvent, Visibility
+from .workflow import (MOVES, Action, Actor, ArchiveReason, Status, TransitionError,
+                       next_status)
+
+# Indonesia's extent with a margin: a pin outside it is a typo, not a report.
+LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
+LONGITUDE_RANGE = (Decimal("94.5"), Decimal("141.5"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewReport:
+    kind: str
+    title: str
+    body: str
+    category: str | None = None
+    region_code: str | None = None
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    occurred_on: date | None = None
+    anonymous: bool = False
+    confidential: bool = False
+    reporter_name: str = ""
+    reporter_email: str = ""
+    reporter_phone: str = ""
+    agency: str | None = None
+    channel: str = Channel.API
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _pin_keys() -> list[str]:
+    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+
+
+def _lock(report: Report) -> Report:
+    return (Report.objects.select_for_update(of=("self",)).select_related("holder")
+            .get(pk=report.pk))
+
+
+def _authorise(caller: Caller, report: Report, action: str) -> str:
+    """Return the relation under which the caller acts; refuse with 404/409/403."""
+    if caller is not SYSTEM_CALLER and view_level(caller, report) is None:
+        raise ReportNotFound()
+    try:
+        next_status(action, report.status, previous=report.status_before_info,
+                    has_holder=report.holder_id is not None)
+    except TransitionError as exc:
+        raise InvalidTransition(_(
+            "Cannot %(action)s a report whose status is %(status)s; allowed actions now: "
+            "%(allowed)s") % {"action": action, "status": report.status,
+                              "allowed": ", ".join(exc.allowed) or "-"}) from None
+    mine = {Actor.SYSTEM} if caller is SYSTEM_CALLER else relations(caller, report)
+    allowed = MOVES[action].actors & mine
+    if not allowed:
+        raise Forbidden(_("Your role may not %(action)s this report.") % {"action": action})
+    # Prefer the most specific relation for the record.
+    for actor in (Actor.REPORTER, Actor.HOLDER_STAFF, Actor.HOLDER_ADMIN, Actor.NATIONAL_ADMIN,
+                  Actor.SUPERVISOR, Actor.SYSTEM):
+        if actor in allowed:
+            return actor
+    raise AssertionError("unreachable")
+
+
+SYSTEM_CALLER = Caller()
+
+
+def _append(report: Report, action: str, *, caller: Caller, actor: str, from_status: str,
+            visibility: str, now: datetime, message: str = "", data: dict | None = None,
+            from_agency_id: str | None = None, to_agency_id: str | None = None,
+            public: bool = False) -> ReportEvent:
+    event = ReportEvent(
+        report=report, created_at=now, action=action,
+        actor=caller.user if actor != Actor.SYSTEM else None, actor_role=actor,
+        from_status=from_status, to_status=report.status,
+        from_agency_id=from_agency_id, to_agency_id=to_agency_id,
+        message=message, public_message=redact(message) if public else "",
+        data=data or {}, visibility=visibility,
+    )
+    event.save()
+    notifications.queue_for_event(report, event)
+    return event
+
+
+def _grant(report: Report, agency: Agency, now: datetime) -> None:
+    """Let the agency and every agency above it read the report, now and later."""
+    ReportAccess.objects.bulk_create(
+        [ReportAccess(report=report, agency_id=code, granted_at=now)
+         for code in agency.ancestor_codes],
+        ignore_conflicts=True,
+    )
+
+
+def _holding_agency(code: str | None, field: str) -> Agency:
+    agency = Agency.objects.filter(pk=code).first() if code else None
+    if agency is None:
+        raise InvalidInput(_("Unknown agency code %(code)r.") % {"code": code or ""}, field=field)
+    if not agency.can_hold_reports:
+        raise NotAuthorisedAgency(
+            _("%(name)s cannot hold reports; choose the government body that is authorised "
+              "to answer.") % {"name": agency.name}, field=field)
+    return agency
+
+
+def _required_text(value: str, field: str, max_length: int = 10_000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(_("%(field)s is required.") % {"field": field}, field=field)
+    if len(value) > max_length:
+        raise InvalidInput(_("%(field)s must be at most %(max)d characters.")
+                           % {"field": field, "max": max_length}, field=field)
+    return value
+
+
+# --- submit ----------------------------------------------------------------------
+
+
+def _validate_new(data: NewReport) -> tuple[Category | None, Region | None, Agency | None]:
+    category = region = agency = None
+    if data.category:
+        category = Category.objects.filter(pk=data.category, active=True).first()
+        if category is None:
+            raise InvalidInput(_("Unknown category %(code)r; use a code from GET /api/v1/categories.")
+                               % {"code": data.category}, field="category")
+    if data.region_code:
+        region = Region.objects.filter(pk=data.region_code).first()
+        if region is None:
+            raise InvalidInput(_("Unknown region code %(code)r; use a Kemendagri code such as "
+                                 "35.78 or 35.78.01.1001.") % {"code": data.region_code},
+                               field="region_code")
+    if data.agency:
+        agency = _holding_agency(data.agency, "agency")
+    if (data.latitude is None) != (data.longitude is None):
+        raise InvalidInput(_("Give both latitude and longitude, or neither."), field="latitude")
+    if data.latitude is not None and not (
+            LATITUDE_RANGE[0] <= data.latitude <= LATITUDE_RANGE[1]
+            and LONGITUDE_RANGE[0] <= data.longitude <= LONGITUDE_RANGE[1]):
+        raise InvalidInput(_("The location must lie in Indonesia (latitude -11.5 to 6.5, "
+                             "longitude 94.5 to 141.5)."), field="latitude")
+    if data.occurred_on is not None and data.occurred_on > timezone.localdate():
+        raise InvalidInput(_("The incident date cannot be in the future."), field="occurred_on")
+    return category, region, agency
+
+
+def _insert_with_unique_tracking_id(report: Report) -> None:
+    for _attempt in range(5):
+        report.tracking_id = tracking.generate()
+        try:
+            with transaction.atomic():
+                report.save(force_insert=True)
+            return
+        except IntegrityError:
+            if Report.objects.filter(tracking_id=report.tracking_id).exists():
+                continue
+            raise
+    raise RuntimeError("could not find a free tracking ID")
+
+
+def report_submit(*, data: NewReport, user=None, now: datetime | None = None
+                  ) -> tuple[Report, str]:
+    """Create a report in ``submitted``; return it with its PIN (shown once, stored hashed).
+
+    A report sent straight to an agency is held there, so that agency can verify it.
+    """
+    now = now or timezone.now()
+    title = _required_text(data.title, "title", 200)
+    body = _required_text(data.body, "body", 10_000)
+    category, region, agency = _validate_new(data)
+    pin = pins.generate()
+    code = region.code if region else ""
+    report = Report(
+        kind=data.kind, title=title, body=body, public_title=redact(title),
+        public_body=redact(body), occurred_on=data.occurred_on, region=region,
+        province_code=code[:2], regency_code=code[:5] if len(code) >= 5 else "",
+        address=data.address.strip(), latitude=data.latitude, longitude=data.longitude,
+        category=category, requested_agency=agency, holder=agency,
+        anonymous=data.anonymous, confidential=data.confidential, channel=data.channel,
+        reporter=user if user is not None and user.is_authenticated else None,
+        reporter_name=data.reporter_name.strip(), reporter_email=data.reporter_email.strip(),
+        reporter_phone=data.reporter_phone.strip(), pin_hash=pins.make_hash(pin, _pin_keys()[0]),
+        status=Status.SUBMITTED, received_at=now,
+    )
+    caller = Caller(user=report.reporter)
+    with transaction.atomic():
+        _insert_with_unique_tracking_id(report)
+        if agency is not None:
+            _grant(report, agency, now)
+        _append(report, Action.SUBMIT, caller=caller, actor=Actor.REPORTER, from_status="",
+                visibility=Visibility.PUBLIC, now=now, to_agency_id=agency.pk if agency else None,
+                data={"channel": data.channel})
+    return report, pin
+
+
+# --- reporter authentication -------------------------------------------------------
+
+
+def report_pin_check(*, tracking_id: str, pin: str, now: datetime | None = None) -> int:
+    """Return the report's id if the PIN is right; count failures and lock after too many."""
+    now = now or timezone.now()
+    canonical = tracking.normalize(tracking_id)
+    row = (Report.objects.filter(tracking_id=canonical)
+           .values("pk", "pin_hash", "pin_failures", "pin_locked_until").first()
+           if canonical else None)
+    if row is None:
+        raise ReportNotFound()
+    if row["pin_locked_until"] and row["pin_locked_until"] > now:
+        raise RateLimited(_("Too many wrong PINs for this report; try again later."))
+    if pins.check(pin, row["pin_hash"], _pin_keys()):
+        if row["pin_failures"]:
+            Report.objects.filter(pk=row["pk"]).update(pin_failures=0, pin_locked_until=None)
+        return row["pk"]
+    limits = settings.ADUAN
+    failures = row["pin_failures"] + 1
+    locked = (now + timedelta(minutes=limits["PIN_LOCK_MINUTES"])
+              if failures >= limits["PIN_MAX_FAILURES"] else None)
+    Report.objects.filter(pk=row["pk"]).update(
+        pin_failures=0 if locked else F("pin_failures") + 1, pin_locked_until=locked)
+    raise WrongPin()
+
+
+class WrongPin(Exception):
+    """The PIN did not match (the caller decides between 401 and 404)."""
+
+
+# --- staff actions ----------------------------------------------------------------
+
+
+def report_dispatch(*, caller: Caller, report: Report, agency: str) -> Report:
+    """Verify a submitted report and send it to the agency that must answer it."""
+    now = timezone.now()
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, Action.DISPATCH)
+        target = _holding_agency(agency, "agency")
+        previous, from_agency = report.status, report.holder_id
+        report.status, report.holder = Status.DISPATCHED, target
+        report.dispatched_at = report.dispatched_at or now
+        report.published_at = report.published_at or now
+        report.save(update_fields=["status", "holder", "dispatched_at", "published_at",
+                                   "updated_at"])
+        _grant(report, target, now)
+        _append(report, Action.DISPATCH, caller=caller, actor=actor, from_status=previous,
+                visibility=Visibility.PUBLIC, now=now, from_agency_id=from_agency,
+                to_agency_id=target.pk)
+    return report
+
+
+def report_forward(*, caller: Caller, report: Report, agency: str, reason: str) -> Report:
+    """Hand the report to the authorised body (no wrong door); the receipt time is kept."""
+    now = timezone.now()
+    reason = _required_text(reason, "reason", 2000)
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, Action.FORWARD)
+        target = _holding_agency(agency, "agency")
+        if target.is_within(report.holder):
+            raise NotAuthorisedAgency(_("%(name)s is part of the holding agency; use an "
+                                        "internal dispatch instead of a forward.")
+                                      % {"name": target.name}, field="agency")
+        previous, from_agency = report.status, report.holder_id
+        report.status, report.holder = Status.DISPATCHED, target
+        report.forward_count += 1
+        report.save(update_fields=["status", "holder", "forward_count", "updated_at"])
+        _grant(report, target, now)
+        _append(report, Action.FORWARD, caller=caller, actor=actor, from_status=previous,
+                visibility=Visibility.PUBLIC, now=now, message=reason,
+                from_agency_id=from_agency, to_agency_id=target.pk,
+                data={"forward_count": report.forward_count})
+        if report.forward_count > settings.ADUAN["FORWARD_ALERT_LIMIT"]:
+            notifications.alert_national_admins(report, reason="forward_limit")
+    return report
+
+
+def report_return(*, caller: Caller, report: Report, reason: str = "") -> Report:
+    """Send the report back to verification when the holder does not know who is responsible."""
+    now = timezone.now()
+    reason = (reason or "").strip()[:2000]
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, Action.RETURN)
+        previous, from_agency = report.status, report.holder_id
+        report.status, report.holder = Status.SUBMITTED, None
+        report.return_count += 1
+        report.save(update_fields=["status", "holder", "return_count", "updated_at"])
+        _append(report, Action.RETURN, caller=caller, actor=actor, from_status=previous,
+                visibility=Visibility.STAFF, now=now, message=reason,
+                from_agency_id=from_agency)
+    return report
+
+
+def report_dispatch_internal(*, caller: Caller, report: Report, agency: str) -> Report:
+    """Move the report to a unit inside the caller's agency; the status stays."""
+    now = timezone.now()
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, Action.DISPATCH_INTERNAL)
+        target = _holding_agency(agency, "agency")
+        own = [g.agency_path for g in caller.grants if report.holder.path.startswith(g.agency_path)]
+        if target.pk == report.holder_id or not any(target.path.startswith(p) for p in own):
+            raise NotAuthorisedAgency(_("%(name)s is not a unit inside your agency; use a "
+                                        "forward to send a report to another body.")
+                                      % {"name": target.name}, field="agency")
+        from_agency = report.holder_id
+        report.holder = target
+        report.save(update_fields=["holder", "updated_at"])
+        _grant(report, target, now)
+        _append(report, Action.DISPATCH_INTERNAL, caller=caller, actor=actor,
+                from_status=report.status, visibility=Visibility.STAFF, now=now,
+                from_agency_id=from_agency, to_agency_id=target.pk)
+    return report
+
+
+def _simple_move(*, caller: Caller, report: Report, action: str, visibility: str,
+                 message: str = "", public: bool = False, fields: dict | None = None,
+                 data: dict | None = None) -> Report:
+    """A status move with optional field updates: the shape most actions share."""
+    now = timezone.now()
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, action)
+        previous = report.status
+        # Field values are worked out from the report as it was before the move.
+        changes = {key: (value(report, now) if callable(value) else value)
+                   for key, value in (fields or {}).items()}
+        report.status = next_status(action, previous, previous=report.status_before_info or None,
+                                    has_holder=report.holder_id is not None)
+        for key, value in changes.items():
+            setattr(report, key, value)
+        report.save(update_fields=["status", "updated_at", *changes])
+        _append(report, action, caller=caller, actor=actor, from_status=previous,
+                visibility=visibility, now=now, message=message, public=public,
+                data=data, to_agency_id=report.holder_id)
+    return report
+
+
+def report_accept(*, caller: Caller, report: Report) -> Report:
+    return _simple_move(caller=caller, report=report, action=Action.ACCEPT,
+                        visibility=Visibility.PUBLIC)
+
+
+def report_request_info(*, caller: Caller, report: Report, message: str) -> Report:
+    """Ask the reporter for more data; the report waits (and its clock pauses) until they answer."""
+    message = _required_text(message, "message")
+    return _simple_move(caller=caller, report=report, action=Action.REQUEST_INFO,
+                        visibility=Visibility.REPORTER, message=message,
+                        fields={"status_before_info": lambda r, now: r.status})
+
+
+def report_provide_info(*, caller: Caller, report: Report, message: str) -> Report:
+    message = _required_text(message, "message")
+    return _simple_move(caller=caller, report=report, action=Action.PROVIDE_INFO,
+                        visibility=Visibility.REPORTER, message=message,
+                        fields={"status_before_info": ""})
+
+
+def report_respond(*, caller: Caller, report: Report, message: str) -> Report:
+    """Publish the agency's follow-up; the reporter's reply window opens."""
+    message = _required_text(message, "message")
+    return _simple_move(caller=caller, report=report, action=Action.RESPOND,
+                        visibility=Visibility.PUBLIC, message=message, public=True,
+                        fields={"responded_at": lambda r, now: now})
+
+
+def report_reply(*, caller: Caller, report: Report, message: str) -> Report:
+    """The reporter disagrees with the follow-up: the report reopens at the same agency."""
+    message = _required_text(message, "message")
+    if report.reply_due is not None and report.reply_due < timezone.now():
+        raise InvalidTransition(_("The reply window for this follow-up has closed."))
+    return _simple_move(caller=caller, report=report, action=Action.REPLY,
+                        visibility=Visibility.REPORTER, message=message,
+                        fields={"reopen_count": lambda r, now: r.reopen_count + 1})
+
+
+def report_close(*, caller: Caller, report: Report, rating: int, comment: str = "") -> Report:
+    """The reporter accepts the follow-up and rates it from 1 to 5."""
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise InvalidInput(_("The rating must be a whole number from 1 to 5."), field="rating")
+    comment = (comment or "").strip()
+    if len(comment) > 2000:
+        raise InvalidInput(_("The comment must be at most 2000 characters."), field="comment")
+    return _simple_move(caller=caller, report=report, action=Action.CLOSE,
+                        visibility=Visibility.PUBLIC, data={"rating": rating},
+                        fields={"rating": rating, "rating_comment": comment,
+                                "closed_at": lambda r, now: now})
+
+
+def report_archive(*, caller: Caller, report: Report, reason: str, note: str = "",
+                   duplicate_of: str | None = None) -> Report:
+    """Stop processing a report, always with a reason code (a duplicate names the original)."""
+    if reason not in ArchiveReason.values:
+        raise InvalidInput(_("Unknown archive reason %(reason)r; allowed: %(allowed)s.")
+                           % {"reason": reason, "allowed": ", ".join(ArchiveReason.values)},
+                           field="reason")
+    original = None
+    if reason == ArchiveReason.DUPLICATE:
+        canonical = tracking.normalize(duplicate_of or "")
+        original = Report.objects.filter(tracking_id=canonical).first() if canonical else None
+        if original is None or original.pk == report.pk:
+            raise InvalidInput(_("A duplicate must name the original report's tracking ID."),
+                               field="duplicate_of")
+    fields = {"archive_reason": reason, "archive_note": (note or "").strip(),
+              "duplicate_of": original}
+    return _simple_move(caller=caller, report=report, action=Action.ARCHIVE,
+                        visibility=Visibility.REPORTER, message=(note or "").strip(),
+                        data={"reason": reason,
+                              "duplicate_of": original.tracking_id if original else None},
+                        fields=fields)
+
+
+def report_reopen(*, caller: Caller, report: Report, reason: str) -> Report:
+    reason = _required_text(reason, "reason", 2000)
+    return _simple_move(caller=caller, report=report, action=Action.REOPEN,
+                        visibility=Visibility.REPORTER, message=reason,
+                        fields={"closed_at": None, "archive_reason": "", "duplicate_of": None,
+                                "reopen_count": lambda r, now: r.reopen_count + 1})
+
+
+def report_restrict(*, caller: Caller, report: Report, anonymous: bool | None = None,
+                    confidential: bool | None = None) -> Report:
+    """Make a report's privacy stricter; loosening is refused (only the reporter chooses that)."""
+    if anonymous is False or confidential is False:
+        raise InvalidInput(_("Privacy can only be made stricter: set anonymous or confidential "
+                             "to true."), field="anonymous" if anonymous is False else "confidential")
+    now = timezone.now()
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, Action.RESTRICT)
+        changed = [name for name, value in (("anonymous", anonymous),
+                                            ("confidential", confidential))
+                   if value and not getattr(report, name)]
+        if not changed:
+            return report
+        for name in changed:
+            setattr(report, name, True)
+        report.save(update_fields=[*changed, "updated_at"])
+        _append(report, Action.RESTRICT, caller=caller, actor=actor, from_status=report.status,
+                visibility=Visibility.STAFF, now=now, data={"made_stricter": changed})
+    return report
+
+
+def reporter_identity_reveal(*, caller: Caller, report: Report) -> dict:
+    """Show who filed the report. National admins only; every look is audited."""
+    if view_level(caller, report) is None:
+        raise ReportNotFound()
+    if not caller.is_national_admin:
+        raise Forbidden(_("Only a national admin may see who filed an anonymous report."))
+    AuditEntry.objects.create(
+        actor=caller.user, action=AuditEntry.Action.REPORTER_IDENTITY_VIEWED,
+        target=report.tracking_id, detail={"anonymous": report.anonymous})
+    return {"name": report.reporter_name, "email": report.reporter_email,
+            "phone": report.reporter_phone,
+            "account": report.reporter.get_username() if report.reporter_id else None}
+
+
+__all__ = [
+    "NewReport", "View", "WrongPin", "report_accept", "report_archive", "report_close",
+    "report_dispatch", "report_dispatch_internal", "report_forward", "report_pin_check",
+    "report_provide_info", "report_reopen", "report_reply", "report_request_info",
+    "report_respond", "report_restrict", "report_return", "report_submit",
+    "reporter_identity_reveal",
+]

@@ -1,0 +1,284 @@
+"""Aduan settings: one module, configured by environment variables.
+
+Defaults give a working embedded site (SQLite under ``var/``); production sets
+``DATABASE_URL`` (PostgreSQL), ``ADUAN_SECRET_KEY``, ``ADUAN_ALLOWED_HOSTS`` and
+the e-mail variables. Every variable is parsed strictly: a malformed value stops
+start-up with a message naming it, rather than running half-configured.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _default_var_dir() -> Path:
+    # A source checkout keeps its data beside the code; an installed package uses the cwd.
+    checkout = BASE_DIR.parent
+    if (checkout / "pyproject.toml").exists():
+        return checkout / "var"
+    return Path.cwd() / "var"
+
+
+VAR_DIR = Path(env_str("ADUAN_VAR_DIR") or _default_var_dir())
+
+
+def _secret_key() -> str:
+    key = env_str("ADUAN_SECRET_KEY")
+    if key:
+        return key
+    # Embedded default: a random key kept in var/, so sessions and PIN hashes
+    # survive restarts without putting a secret in the repository.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("ADUAN_DEBUG", False)
+ALLOWED_HOSTS = env_list("ADUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("ADUAN_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("ADUAN_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "ninja",
+    "aduan.accounts",
+    "aduan.agencies",
+    "aduan.reports",
+    "aduan.channels",
+    "aduan.api",
+]
+
+MIDDLEWARE = [
+    "aduan.api.middleware.ApiErrorShapeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "aduan.urls"
+WSGI_APPLICATION = "aduan.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'aduan.sqlite3'}"
+try:
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("ADUAN_DB_CONN_MAX_AGE", 60))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+_db["CONN_HEALTH_CHECKS"] = True
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    if _db["NAME"] not in ("", ":memory:"):
+        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at
+    # BEGIN so two writers queue on busy_timeout instead of failing to upgrade.
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000;"
+        ),
+    }
+    _db["CONN_MAX_AGE"] = 0 if _db["NAME"] in ("", ":memory:") else _db["CONN_MAX_AGE"]
+    _db.setdefault("TEST", {})["NAME"] = env_str("ADUAN_TEST_SQLITE_NAME") or None
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work ----------------------------------------------------------
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("ADUAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Auth ---------------------------------------------------------------------
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+# --- Internationalisation -----------------------------------------------------
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(VAR_DIR / "media")}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- Security -----------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("ADUAN_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
+    "ADUAN_BEHIND_TLS_PROXY", False) else None
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# JSON requests carry at most a 10,000-character body; anything far larger is refused (413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ADUAN_MAX_REQUEST_BYTES", 256 * 1024)
+
+# --- E-mail -------------------------------------------------------------------
+
+# The embedded default writes messages to var/mail instead of sending them:
+# a demo or training site never reaches a real citizen. Production sets
+# ADUAN_EMAIL=smtp and the ADUAN_SMTP_* variables.
+_EMAIL = env_str("ADUAN_EMAIL", "file")
+if _EMAIL == "file":
+    _mailer = {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+               "OPTIONS": {"file_path": str(VAR_DIR / "mail")}}
+elif _EMAIL == "console":
+    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+elif _EMAIL == "smtp":
+    _mailer = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": env_str("ADUAN_SMTP_HOST", "localhost"),
+        "port": env_int("ADUAN_SMTP_PORT", 587),
+        "username": env_str("ADUAN_SMTP_USER"),
+        "password": env_str("ADUAN_SMTP_PASSWORD"),
+        "use_tls": env_bool("ADUAN_SMTP_TLS", True),
+        "timeout": env_int("ADUAN_SMTP_TIMEOUT", 20),
+    }}
+else:
+    raise ImproperlyConfigured(f"ADUAN_EMAIL must be file, console or smtp, got {_EMAIL!r}")
+MAILERS = {"default": _mailer}
+DEFAULT_FROM_EMAIL = env_str("ADUAN_FROM_EMAIL", "Aduan <no-reply@aduan.localhost>")
+
+# --- Logging: no personal data; request bodies are never logged. --------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("ADUAN_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
+    },
+}
+
+# --- Domain -------------------------------------------------------------------
+
+ADUAN = {
+    # Consecutive wrong PINs before PIN access to a report is locked for a while.
+    "PIN_MAX_FAILURES": env_int("ADUAN_PIN_MAX_FAILURES", 10),
+    "PIN_LOCK_MINUTES": env_int("ADUAN_PIN_LOCK_MINUTES", 15),
+    # Forwards after which the national admin is alerted (no wrong door).
+    "FORWARD_ALERT_LIMIT": env_int("ADUAN_FORWARD_ALERT_LIMIT", 3),
+    "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),
+    # Domain used in Message-IDs of outgoing mail.
+    "MAIL_DOMAIN": env_str("ADUAN_MAIL_DOMAIN", "aduan.localhost"),
+}

@@ -1,0 +1,111 @@
+"""Shared fixtures: reference data loaded once, and a named cast of users (STYLE §16)."""
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from aduan.accounts.services import staff_add, token_create
+from aduan.agencies.models import Role
+from aduan.agencies.refdata import load_reference_data
+from aduan.reports import services
+from aduan.reports.access import Caller, caller_for_user
+
+PASSWORD = "Test-Password-2026"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Argon2 is right for production and far too slow for a cast of test users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@dataclass
+class Member:
+    user: object
+    token: str
+    caller: Caller
+
+
+class Api:
+    """A JSON client for /api/v1 that can act as any member of the cast."""
+
+    def __init__(self):
+        self.client = Client()
+
+    def _headers(self, token=None, pin=None, lang=None):
+        headers = {}
+        if token:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        if pin:
+            headers["HTTP_X_REPORT_PIN"] = pin
+        if lang:
+            headers["HTTP_ACCEPT_LANGUAGE"] = lang
+        return headers
+
+    def get(self, path, *, token=None, pin=None, lang=None, **params):
+        return self.client.get(f"/api/v1{path}", params, **self._headers(token, pin, lang))
+
+    def post(self, path, data=None, *, token=None, pin=None, lang=None, raw=None):
+        body = raw if raw is not None else json.dumps(data if data is not None else {})
+        return self.client.post(f"/api/v1{path}", body, content_type="application/json",
+                                **self._headers(token, pin, lang))
+
+
+@pytest.fixture
+def api():
+    return Api()
+
+
+def _member(username, agency, role, email=""):
+    user, _created = staff_add(username=username, agency_code=agency, role=role,
+                               password=PASSWORD, email=email)
+    return Member(user, token_create(user=user), caller_for_user(user))
+
+
+@dataclass
+class Cast:
+    national: Member
+    admin_a: Member       # admin of agency A: the Surabaya city government
+    admin_b: Member       # admin of agency B: the East Java provincial government
+    unit_a: Member        # unit admin inside agency A (health office)
+    leader_a: Member
+    supervisor: Member
+    auditor: Member
+    citizen: Member       # a reporter with an account
+
+
+@pytest.fixture
+def cast(db):
+    from django.contrib.auth import get_user_model
+
+    citizen = get_user_model().objects.create_user("citizen", "citizen@contoh.id", PASSWORD)
+    return Cast(
+        national=_member("national", "kemenpanrb", Role.NATIONAL_ADMIN, "national@aduan.test"),
+        admin_a=_member("admin_a", "pemkot-surabaya", Role.AGENCY_ADMIN),
+        admin_b=_member("admin_b", "pemprov-jawa-timur", Role.AGENCY_ADMIN),
+        unit_a=_member("unit_a", "pemkot-surabaya.dinkes", Role.UNIT_ADMIN),
+        leader_a=_member("leader_a", "pemkot-surabaya", Role.LEADER),
+        supervisor=_member("supervisor", "ombudsman", Role.SUPERVISOR),
+        auditor=_member("auditor", "pemkot-surabaya", Role.AUDITOR),
+        citizen=Member(citizen, token_create(user=citizen), caller_for_user(citizen)),
+    )
+
+
+def submit(**overrides):
+    """Submit a report through the service; return (report, pin)."""
+    fields = dict(kind="complaint", title="Jalan berlubang di Jl. Ahmad Yani",
+                  body="Lubang besar di lajur kiri; hubungi 0812-3456-7890.",
+                  category="jalan_drainase", region_code="35.78.02",
+                  reporter_name="Siti Rahma", reporter_email="siti@contoh.id",
+                  reporter_phone="081234567890")
+    user = overrides.pop("user", None)
+    fields.update(overrides)
+    return services.report_submit(data=services.NewReport(**fields), user=user)

@@ -1,0 +1,83 @@
+"""Notifications go through the outbox: retried with backoff, never lost, never doubled."""
+
+from datetime import timedelta
+
+import pytest
+from conftest import submit
+from django.core import mail
+from django.utils import timezone
+
+from aduan.channels.models import OutboundMessage, OutboundStatus
+from aduan.channels.outbox import MAX_ATTEMPTS, backoff, outbox_deliver_due
+from aduan.reports import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_submission_queues_one_receipt_without_the_pin(cast):
+    report, pin = submit(reporter_email="siti@contoh.id")
+    message = OutboundMessage.objects.get(event__report=report)
+    assert message.recipient == "siti@contoh.id" and message.purpose == "report_submit"
+    assert report.tracking_id[:5] in message.body and pin not in message.body
+    assert message.status == OutboundStatus.PENDING
+
+
+def test_no_contact_no_message(cast):
+    report, _pin = submit(reporter_email="")
+    assert not OutboundMessage.objects.filter(event__report=report).exists()
+
+
+def test_delivery_sends_once(cast):
+    submit(reporter_email="siti@contoh.id")
+    assert outbox_deliver_due() == {"sent": 1, "retry": 0, "skipped": 0}
+    assert outbox_deliver_due() == {"sent": 0, "retry": 0, "skipped": 0}
+    assert len(mail.outbox) == 1
+    assert OutboundMessage.objects.get().status == OutboundStatus.SENT
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_failing_mail_server_loses_nothing(cast, settings):
+    settings.MAILERS = {"default": {"BACKEND": "test_outbox.BrokenBackend"}}
+    submit(reporter_email="siti@contoh.id")
+    now = timezone.now()
+    assert outbox_deliver_due(now=now)["retry"] == 1
+    message = OutboundMessage.objects.get()
+    assert message.status == OutboundStatus.PENDING and message.attempts == 1
+    assert message.next_attempt_at >= now + backoff(1) - timedelta(seconds=1)
+    # not due yet: nothing is tried again
+    assert outbox_deliver_due(now=now)["retry"] == 0
+    # the mail server comes back
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    assert outbox_deliver_due(now=now + timedelta(hours=1))["sent"] == 1
+    assert OutboundMessage.objects.get().status == OutboundStatus.SENT
+
+
+def test_gives_up_after_max_attempts(cast, settings):
+    settings.MAILERS = {"default": {"BACKEND": "test_outbox.BrokenBackend"}}
+    submit(reporter_email="siti@contoh.id")
+    moment = timezone.now()
+    for _ in range(MAX_ATTEMPTS):
+        moment += timedelta(days=1)
+        outbox_deliver_due(now=moment)
+    assert OutboundMessage.objects.get().status == OutboundStatus.FAILED
+
+
+def test_training_mode_sends_nothing(cast, settings):
+    settings.ADUAN = {**settings.ADUAN, "TRAINING_MODE": True}
+    submit(reporter_email="siti@contoh.id")
+    assert outbox_deliver_due()["skipped"] == 1
+    assert mail.outbox == []
+
+
+def test_one_message_per_event(cast):
+    report, _pin = submit(reporter_email="siti@contoh.id")
+    services.report_dispatch(caller=cast.national.caller, report=report, agency="pemkot-surabaya")
+    purposes = sorted(OutboundMessage.objects.values_list("purpose", flat=True))
+    assert purposes == ["report_dispatch", "report_submit"]
