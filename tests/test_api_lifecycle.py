@@ -278,3 +278,65 @@ def test_events_are_append_only(cast):
     with pytest.raises((IntegrityError, InternalError, OperationalError)):
         with transaction.atomic():
             ReportEvent.objects.filter(pk=event.pk).update(message="rewritten")
+
+
+BAD_ACTION_BODIES = [
+    ("dispatch", {}), ("dispatch", {"agency": ""}), ("dispatch", {"agency": 5}),
+    ("dispatch", {"agency": "pemkot-surabaya", "extra": 1}),
+    ("forward", {"agency": AGENCY_B_UNIT, "reason": ""}), ("forward", {"reason": "x"}),
+    ("dispatch-internal", {"unit": AGENCY_A_UNIT}),
+    ("request-info", {"message": ""}), ("request-info", {"message": "x" * 10_001}),
+    ("respond", {}), ("respond", {"message": ["a"]}),
+    ("archive", {"reason": ""}), ("archive", {"reason": "spam", "note": "x" * 2001}),
+    ("reopen", {}), ("restrict", {"anonymous": "yes"}), ("return", {"reason": 7}),
+]
+
+
+@pytest.mark.parametrize("url,body", BAD_ACTION_BODIES)
+def test_bad_action_bodies_are_refused_and_change_nothing(api, cast, url, body):
+    report, _pin = report_in(Status.DISPATCHED, cast)
+    before = (Report.objects.get(pk=report.pk).status, ReportEvent.objects.count())
+    response = api.post(f"/reports/{report.tracking_id}/{url}", body, token=cast.national.token)
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["code"] == "invalid_input"
+    assert (Report.objects.get(pk=report.pk).status, ReportEvent.objects.count()) == before
+
+
+@pytest.mark.parametrize("url,body", [("info", {"message": ""}), ("reply", {}),
+                                      ("close", {"rating": 5, "comment": "x" * 2001})])
+def test_bad_reporter_bodies_are_refused(api, cast, url, body):
+    report, pin = report_in(Status.RESPONDED, cast)
+    response = api.post(f"/reports/{report.tracking_id}/{url}", body, pin=pin)
+    assert response.status_code == 422
+
+
+def test_listing_filters_and_pagination(api, cast):
+    made = []
+    for category, region in (("kesehatan", "35.78.01"), ("lingkungan", "35.78.02"),
+                             ("kesehatan", "64.72")):
+        report, _ = submit(category=category, region_code=region)
+        services.report_dispatch(caller=cast.national.caller, report=report,
+                                 agency="pemkot-surabaya")
+        made.append(report.tracking_id)
+
+    def ids(**params):
+        response = api.get("/reports", **params)
+        assert response.status_code == 200, response.content
+        return [item["tracking_id"] for item in response.json()["items"]]
+
+    assert ids() == made[::-1]
+    assert ids(category="kesehatan") == [made[2], made[0]]
+    assert ids(region="35.78") == [made[1], made[0]]
+    assert ids(region="35.78.01") == [made[0]]
+    assert ids(region="64") == [made[2]]
+    assert ids(agency="pemkot-surabaya") == made[::-1]
+    assert ids(agency="pemprov-jawa-timur") == []
+    assert ids(status="dispatched") == made[::-1]
+    first = api.get("/reports", limit=2).json()
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    second = api.get("/reports", limit=2, cursor=first["next_cursor"]).json()
+    assert [i["tracking_id"] for i in second["items"]] == [made[0]]
+    assert second["next_cursor"] is None
+    for bad in ({"status": "open"}, {"cursor": "!!!"}, {"limit": 0}, {"limit": 101},
+                {"scope": "everything"}, {"agency": "tidak-ada"}):
+        assert api.get("/reports", **bad).status_code == 422, bad

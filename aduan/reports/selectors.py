@@ -58,7 +58,7 @@ def _region_q(code: str) -> Q:
     if len(code) == 5:
         return Q(regency_code=code)
     # A district or village: narrow by regency first so the regency index does the work.
-    return Q(regency_code=code[:5], region_id__startswith=code)
+    return Q(regency_code=code[:5], region__code__startswith=code)
 
 
 def _filter(reports: QuerySet, f: ReportFilters) -> QuerySet:
