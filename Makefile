@@ -30,7 +30,7 @@ run: install
 
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: install-dev
-	$(BIN)/aduan makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run 'aduan makemigrations'"; exit 1; }
+	DATABASE_URL= $(BIN)/aduan makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run 'aduan makemigrations'"; exit 1; }
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev

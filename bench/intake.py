@@ -8,6 +8,9 @@ event + outbox message) straight into the database, one transaction per report, 
 threads, and prints the ratio.
 
     python bench/intake.py [--n 3000] [--c 16] [--db postgres,sqlite] [--workers W]
+
+ADUAN_BENCH_PG (server URL) and ADUAN_BENCH_DB (database name, dropped and recreated) say
+where the PostgreSQL run goes.
 """
 
 import argparse
@@ -62,7 +65,7 @@ def prepare(db: str, workdir: Path) -> dict:
     env = {**os.environ, "ADUAN_VAR_DIR": str(workdir), "ADUAN_EMAIL": "file",
            "DJANGO_SETTINGS_MODULE": "aduan.settings", "ADUAN_LOG_LEVEL": "WARNING"}
     if db == "postgres":
-        name = "aduan_bench"
+        name = os.environ.get("ADUAN_BENCH_DB", "aduan_bench")
         subprocess.run(["psql", f"{PG_ADMIN_URL}/postgres", "-qc",
                         f"DROP DATABASE IF EXISTS {name}"], check=True, capture_output=True)
         subprocess.run(["psql", f"{PG_ADMIN_URL}/postgres", "-qc", f"CREATE DATABASE {name}"],
