@@ -44,6 +44,23 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -95,6 +112,7 @@ INSTALLED_APPS = [
     "aduan.agencies",
     "aduan.reports",
     "aduan.channels",
+    "aduan.routing",
     "aduan.api",
 ]
 
@@ -281,4 +299,13 @@ ADUAN = {
     "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),
     # Domain used in Message-IDs of outgoing mail.
     "MAIL_DOMAIN": env_str("ADUAN_MAIL_DOMAIN", "aduan.localhost"),
+    # Routing of new reports: "task" (background worker, after the submission commits),
+    # "inline" (in the submitting request; for small sites and tests) or "off".
+    "ROUTING": env_choice("ADUAN_ROUTING", "task", ("task", "inline", "off")),
+    # Dispatch confident reports at once (as the system); off: every report waits for a verifier.
+    "AUTO_DISPATCH": env_bool("ADUAN_AUTO_DISPATCH", True),
+    # Share of auto-dispatched reports that must be right on held-out data; sets the threshold.
+    "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
+    # Days back in which similar open reports are suggested at intake.
+    "SIMILAR_DAYS": env_int("ADUAN_SIMILAR_DAYS", 30),
 }

@@ -11,20 +11,26 @@ from aduan.agencies.models import Role
 from aduan.agencies.refdata import load_reference_data
 from aduan.reports import services
 from aduan.reports.access import Caller, caller_for_user
+from aduan.routing.training import train
 
 PASSWORD = "Test-Password-2026"
+TEST_SEED_PER_CATEGORY = 120
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Argon2 is right for production and far too slow for a cast of test users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Routing runs when a test asks for it (tests/test_routing_*), not behind every submit.
+    settings.ADUAN = {**settings.ADUAN, "ROUTING": "off"}
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_reference_data()
+        # A small cold-start model, trained once for the session: a few seconds, not a minute.
+        train(per_category=TEST_SEED_PER_CATEGORY, use_history=False)
 
 
 @dataclass

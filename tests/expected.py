@@ -32,3 +32,11 @@ EXPECTED = {
     (Status.ARCHIVED, Action.REOPEN): "reopened",
     (Status.ARCHIVED, Action.RESTRICT): Status.ARCHIVED,
 }
+
+# Correcting the category (open reports) and linking related reports (any report) never
+# move the status.
+for _status in (Status.SUBMITTED, Status.NEEDS_INFO, Status.DISPATCHED, Status.IN_PROGRESS,
+                Status.RESPONDED):
+    EXPECTED[(_status, Action.CATEGORISE)] = _status
+for _status in Status.values:
+    EXPECTED[(_status, Action.LINK)] = _status

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -168,6 +169,46 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.agency_id}"
+
+
+class RuleSource(models.TextChoices):
+    DEFAULT = "default", _("Generated default")
+    ADMIN = "admin", _("Set by an admin")
+
+
+class RoutingRule(models.Model):
+    """(category, region, level of government) -> the agency that must answer.
+
+    The most specific rule wins: a rule for a village beats one for its
+    district, regency, province, and the nationwide rule (no region). Defaults
+    are generated from the taxonomy and the agency tree; admins override them
+    with their own rules, which a reload of the defaults never touches.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+", help_text=_("Empty: the whole country."))
+    level = models.CharField(max_length=16, choices=Level.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="routing_rules")
+    source = models.CharField(max_length=10, choices=RuleSource.choices,
+                              default=RuleSource.ADMIN)
+    note = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "region", "level"],
+                                    name="routing_rule_unique"),
+            models.UniqueConstraint(fields=["category", "level"], condition=Q(region=None),
+                                    name="routing_rule_unique_national"),
+        ]
+        indexes = [models.Index(fields=["category", "level", "region"],
+                                name="routing_rule_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} {self.region_id or '*'} {self.level} -> {self.agency_id}"
 
 
 class ReferenceDataset(models.Model):

@@ -1,4 +1,4 @@
-"""Load the shipped reference data: regions, categories and agencies.
+"""Load the shipped reference data: regions, categories, agencies and routing rules.
 
 Loading is bulk (a few statements per thousand rows) and idempotent: each
 dataset's fingerprint (its files plus ``LOADER_VERSION``) is stored, an
@@ -15,6 +15,7 @@ from django.db import transaction
 
 from .generate import DATA_DIR, generate_agencies, read_csv
 from .models import Agency, Category, ReferenceDataset, Region, RegionKind
+from .rules import rules_load_defaults
 
 logger = logging.getLogger(__name__)
 
@@ -126,9 +127,11 @@ def _load_agencies() -> int:
 
 
 def load_reference_data(*, force: bool = False) -> list[LoadResult]:
-    """Load regions, categories and agencies; skip what is already loaded unchanged."""
+    """Load regions, categories, agencies and default routing rules; skip what is unchanged."""
     return [
         _load("regions", ("wilayah.csv",), force, _load_regions),
         _load("categories", ("taxonomy.csv",), force, _load_categories),
         _load("agencies", _AGENCY_FILES, force, _load_agencies),
+        _load("routing_rules", (*_AGENCY_FILES, "taxonomy.csv", "default_routes.csv"), force,
+              rules_load_defaults),
     ]

@@ -12,6 +12,7 @@ from aduan.reports.errors import DomainError
 from . import errors
 from .reference import router as reference_router
 from .reports import router as reports_router
+from .routing import router as routing_router
 
 DESCRIPTION = """
 Aduan's JSON API for mobile apps, partner systems and testers.
@@ -42,6 +43,8 @@ api = NinjaAPI(
     docs_decorator=_docs_csp,
 )
 
+# Before the reports router: /reports/similar must not be read as a tracking ID.
+api.add_router("", routing_router)
 api.add_router("", reports_router)
 api.add_router("", reference_router)
 

@@ -14,9 +14,9 @@ from aduan.reports.presenters import events_for, report_data, report_summary
 from aduan.reports.selectors import ReportFilters, report_list
 
 from .auth import resolve_caller
-from .schemas import (AgencyIn, ArchiveIn, CloseIn, Created, Error, EventList, ForwardIn,
-                      MessageIn, ReasonIn, ReportIn, ReportList, ReportOut, ReporterIdentity,
-                      RestrictIn)
+from .schemas import (AgencyIn, ArchiveIn, CategoryIn, CloseIn, Created, Error, EventList,
+                      ForwardIn, LinkIn, MessageIn, ReasonIn, ReportIn, ReportList, ReportOut,
+                      ReporterIdentity, RestrictIn)
 
 router = Router(tags=["reports"])
 
@@ -188,6 +188,17 @@ def reopen(request: HttpRequest, tracking_id: str, payload: ReasonIn):
 def restrict(request: HttpRequest, tracking_id: str, payload: RestrictIn):
     return _act(request, tracking_id, services.report_restrict, anonymous=payload.anonymous,
                 confidential=payload.confidential)
+
+
+@router.post("/reports/{tracking_id}/categorise",
+             summary="Set or correct the category (a training label for the router)", **_STAFF_OP)
+def categorise(request: HttpRequest, tracking_id: str, payload: CategoryIn):
+    return _act(request, tracking_id, services.report_categorise, category=payload.category)
+
+
+@router.post("/reports/{tracking_id}/link", summary="Link a related report", **_STAFF_OP)
+def link(request: HttpRequest, tracking_id: str, payload: LinkIn):
+    return _act(request, tracking_id, services.report_link, other=payload.other)
 
 
 # --- reporter actions (account token or X-Report-PIN) ---------------------------------

@@ -108,6 +108,28 @@ class ReporterOut(Schema):
     phone: str | None
 
 
+class RoutingCandidate(Schema):
+    category: str
+    agency: str | None
+    confidence: float
+
+
+class RoutingOut(Schema):
+    decision: Literal["auto_dispatched", "needs_verifier"]
+    reason: str | None = Field(description="Why the report waits: low_confidence, no_agency, "
+                               "region_not_specific, sent_to_agency, auto_dispatch_off, "
+                               "dispatch_refused")
+    category: str | None
+    agency: str | None
+    region_code: str | None
+    level: str | None
+    confidence: float
+    threshold: float
+    candidates: list[RoutingCandidate] = Field(description="Top three (category, agency, "
+                                               "confidence), best first")
+    at: datetime
+
+
 class ReportOut(Schema):
     tracking_id: str
     kind: str
@@ -144,6 +166,12 @@ class ReportOut(Schema):
     reporter: ReporterOut | None
     reporter_hidden: bool
     allowed_actions: list[str]
+    support_count: int = Field(description="Citizens who support the report, plus reports "
+                               "archived as its duplicates")
+    duplicate_of: str | None = Field(description="The original, for a report archived as a "
+                                     "duplicate (only if the caller may see it)")
+    related: list[str] = Field(description="Linked reports the caller may see")
+    routing: RoutingOut | None = Field(description="The router's proposal (staff only)")
 
 
 class ReportSummary(Schema):
@@ -163,6 +191,28 @@ class ReportSummary(Schema):
 class ReportList(Schema):
     items: list[ReportSummary]
     next_cursor: str | None
+
+
+class SimilarReport(ReportSummary):
+    score: float = Field(description="How alike the texts and places are, 0 to 1")
+    support_count: int
+
+
+class SimilarList(Schema):
+    items: list[SimilarReport]
+
+
+class SupportOut(Schema):
+    tracking_id: str
+    support_count: int
+
+
+class CategoryIn(Strict):
+    category: Code
+
+
+class LinkIn(Strict):
+    other: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 
 
 class EventOut(Schema):

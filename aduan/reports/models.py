@@ -203,5 +203,23 @@ class ReportAccess(models.Model):
         indexes = [models.Index(fields=["agency", "-report"], name="report_access_agency_idx")]
 
 
-__all__ = ["Action", "Channel", "Kind", "Report", "ReportAccess", "ReportEvent", "Status",
-           "Visibility"]
+class ReportLink(models.Model):
+    """Two reports about the same problem or place, linked by staff (stored once per pair)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links_out")
+    other = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links_in")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "other"], name="report_link_unique"),
+            models.CheckConstraint(condition=Q(report__lt=models.F("other")),
+                                   name="report_link_ordered"),
+        ]
+        indexes = [models.Index(fields=["other"], name="report_link_other_idx")]
+
+
+__all__ = ["Action", "Channel", "Kind", "Report", "ReportAccess", "ReportEvent", "ReportLink",
+           "Status", "Visibility"]

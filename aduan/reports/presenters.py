@@ -5,9 +5,11 @@ no contact data; agencies never see an anonymous reporter; only the reporter
 and the handling staff see the unredacted text.
 """
 
+from django.db.models import Q
+
 from .access import (Caller, View, event_visibilities, public_name_visible, relations,
-                     reporter_identity_visible)
-from .models import Report, ReportEvent
+                     reporter_identity_visible, view_level)
+from .models import Report, ReportEvent, ReportLink
 from .workflow import Actor, allowed_actions, may
 
 
@@ -70,8 +72,47 @@ def report_data(report: Report, view: View, caller: Caller) -> dict:
         "reporter_hidden": report.anonymous and not reporter_identity_visible(report, view),
         "allowed_actions": caller_actions(caller, report) if caller.is_authenticated
         or caller.pin_report_id else [],
+        "support_count": _support_count(report),
+        "duplicate_of": _visible_tracking_id(caller, report.duplicate_of)
+        if report.duplicate_of_id else None,
+        "related": _related(caller, report),
+        "routing": routing_data(report) if view >= View.STAFF else None,
     }
     return data
+
+
+def _support_count(report: Report) -> int:
+    from aduan.routing.services import support_count
+
+    return support_count(report)
+
+
+def _visible_tracking_id(caller: Caller, other: Report | None) -> str | None:
+    """A linked report's ID, only if the caller may see that report too."""
+    if other is None or view_level(caller, other) is None:
+        return None
+    return other.tracking_id
+
+
+def _related(caller: Caller, report: Report) -> list[str]:
+    links = ReportLink.objects.filter(Q(report=report) | Q(other=report))
+    others = (Report.objects.filter(Q(links_in__in=links) | Q(links_out__in=links))
+              .exclude(pk=report.pk).select_related("holder").distinct())
+    return sorted(r.tracking_id for r in others if view_level(caller, r) is not None)
+
+
+def routing_data(report: Report) -> dict | None:
+    """The router's proposal for the report, for staff (verifiers see why it waits)."""
+    from aduan.routing.models import RoutingSuggestion
+
+    suggestion = RoutingSuggestion.objects.filter(report=report).first()
+    if suggestion is None:
+        return None
+    return {"decision": suggestion.decision, "reason": suggestion.reason or None,
+            "category": suggestion.category_id, "agency": suggestion.agency_id,
+            "region_code": suggestion.region_id, "level": suggestion.level or None,
+            "confidence": suggestion.confidence, "threshold": suggestion.threshold,
+            "candidates": suggestion.candidates, "at": suggestion.created_at}
 
 
 def report_summary(report: Report, *, full: bool) -> dict:
@@ -89,6 +130,13 @@ def report_summary(report: Report, *, full: bool) -> dict:
         "confidential": report.confidential,
         "anonymous": report.anonymous,
     }
+
+
+def similar_summary(report: Report, score: float, *, full: bool) -> dict:
+    """A suggested similar report: its listing row, how alike it is, and its support."""
+    return {**report_summary(report, full=full), "score": score,
+            "support_count": getattr(report, "supporters", 0)
+            + getattr(report, "duplicate_count", 0)}
 
 
 def event_data(event: ReportEvent, view: View) -> dict:

@@ -8,6 +8,7 @@ notifications in the same transaction (the outbox), so a crash loses nothing.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from . import notifications
 from .access import Caller, View, relations, view_level
 from .errors import (Forbidden, InvalidInput, InvalidTransition, NotAuthorisedAgency,
                      RateLimited, ReportNotFound)
-from .models import Channel, Report, ReportAccess, ReportEvent, Visibility
+from .models import Channel, Report, ReportAccess, ReportEvent, ReportLink, Visibility
 from .workflow import (MOVES, Action, Actor, ArchiveReason, Status, TransitionError,
                        next_status)
 
@@ -216,7 +217,18 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None
         _append(report, Action.SUBMIT, caller=caller, actor=Actor.REPORTER, from_status="",
                 visibility=Visibility.PUBLIC, now=now, to_agency_id=agency.pk if agency else None,
                 data={"channel": data.channel})
+        transaction.on_commit(partial(_route_after_submit, report.pk), robust=True)
     return report, pin
+
+
+def _route_after_submit(report_id: int) -> None:
+    """Hand the committed report to the router (no wrong door); a failure leaves it to a human."""
+    from aduan.routing.tasks import route_submitted_report
+
+    if settings.ADUAN["ROUTING"] == "task":
+        route_submitted_report.enqueue(report_id)
+    elif settings.ADUAN["ROUTING"] == "inline":
+        route_submitted_report.call(report_id)
 
 
 # --- reporter authentication -------------------------------------------------------
@@ -269,7 +281,7 @@ def report_dispatch(*, caller: Caller, report: Report, agency: str) -> Report:
         _grant(report, target, now)
         _append(report, Action.DISPATCH, caller=caller, actor=actor, from_status=previous,
                 visibility=Visibility.PUBLIC, now=now, from_agency_id=from_agency,
-                to_agency_id=target.pk)
+                to_agency_id=target.pk, data={"category": report.category_id})
     return report
 
 
@@ -423,6 +435,9 @@ def report_archive(*, caller: Caller, report: Report, reason: str, note: str = "
     if reason == ArchiveReason.DUPLICATE:
         canonical = tracking.normalize(duplicate_of or "")
         original = Report.objects.filter(tracking_id=canonical).first() if canonical else None
+        if original is not None and caller is not SYSTEM_CALLER \
+                and view_level(caller, original) is None:
+            original = None  # an original the caller may not see stays unknown
         if original is None or original.pk == report.pk:
             raise InvalidInput(_("A duplicate must name the original report's tracking ID."),
                                field="duplicate_of")
@@ -433,6 +448,49 @@ def report_archive(*, caller: Caller, report: Report, reason: str, note: str = "
                         data={"reason": reason,
                               "duplicate_of": original.tracking_id if original else None},
                         fields=fields)
+
+
+def report_categorise(*, caller: Caller, report: Report, category: str) -> Report:
+    """Set or correct the report's category; a staff correction teaches the router."""
+    target = Category.objects.filter(pk=category, active=True).first()
+    if target is None:
+        raise InvalidInput(_("Unknown category %(code)r; use a code from GET /api/v1/categories.")
+                           % {"code": category}, field="category")
+    now = timezone.now()
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, Action.CATEGORISE)
+        previous = report.category_id
+        if previous == target.pk:
+            return report
+        report.category = target
+        report.save(update_fields=["category", "updated_at"])
+        _append(report, Action.CATEGORISE, caller=caller, actor=actor,
+                from_status=report.status, visibility=Visibility.STAFF, now=now,
+                data={"from": previous, "to": target.pk})
+    return report
+
+
+def report_link(*, caller: Caller, report: Report, other: str) -> Report:
+    """Link two reports about the same problem; both histories record it."""
+    now = timezone.now()
+    canonical = tracking.normalize(other or "")
+    linked = Report.objects.filter(tracking_id=canonical).first() if canonical else None
+    if linked is None or view_level(caller, linked) is None or linked.pk == report.pk:
+        raise InvalidInput(_("Name another report you may see by its tracking ID."),
+                           field="other")
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, Action.LINK)
+        low, high = sorted((report.pk, linked.pk))
+        _link, created = ReportLink.objects.get_or_create(
+            report_id=low, other_id=high, defaults={"created_at": now, "created_by": caller.user})
+        if created:
+            for one, two in ((report, linked), (linked, report)):
+                _append(one, Action.LINK, caller=caller, actor=actor, from_status=one.status,
+                        visibility=Visibility.STAFF, now=now,
+                        data={"other": two.tracking_id})
+    return report
 
 
 def report_reopen(*, caller: Caller, report: Report, reason: str) -> Report:
@@ -481,7 +539,8 @@ def reporter_identity_reveal(*, caller: Caller, report: Report) -> dict:
 
 
 __all__ = [
-    "NewReport", "View", "WrongPin", "report_accept", "report_archive", "report_close",
+    "NewReport", "View", "WrongPin", "report_accept", "report_archive", "report_categorise",
+    "report_close", "report_link",
     "report_dispatch", "report_dispatch_internal", "report_forward", "report_pin_check",
     "report_provide_info", "report_reopen", "report_reply", "report_request_info",
     "report_respond", "report_restrict", "report_return", "report_submit",

@@ -35,6 +35,8 @@ class Action(TextChoices):
     ARCHIVE = "archive", _("Archive")
     REOPEN = "reopen", _("Reopen")
     RESTRICT = "restrict", _("Make privacy stricter")
+    CATEGORISE = "categorise", _("Change the category")
+    LINK = "link", _("Link a related report")
 
 
 class Actor(TextChoices):
@@ -98,6 +100,13 @@ MOVES: dict[str, Move] = {
                         frozenset({_A.NATIONAL_ADMIN, _A.SUPERVISOR})),
     Action.RESTRICT: Move(frozenset(Status.values), UNCHANGED,
                           frozenset({_A.NATIONAL_ADMIN, _A.HOLDER_ADMIN})),
+    # A verifier or the holder corrects the category while the report is still worked on;
+    # every human correction is a training label for the router.
+    Action.CATEGORISE: Move(OPEN_STATUSES, UNCHANGED,
+                            frozenset({_A.NATIONAL_ADMIN, _A.HOLDER_ADMIN, _A.HOLDER_STAFF,
+                                       _A.SYSTEM})),
+    Action.LINK: Move(frozenset(Status.values), UNCHANGED,
+                      frozenset({_A.NATIONAL_ADMIN, _A.HOLDER_ADMIN, _A.HOLDER_STAFF})),
 }
 
 

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Migrate, collect static files, load reference data and (optionally) the demo."
+    help = "Migrate, collect static files, load reference data, train the router if it has no "
+            "model yet, and (optionally) load the demo."
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="Also load the demo data.")
@@ -14,5 +15,6 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("refdata", "load", stdout=self.stdout)
+        call_command("routing", "train", "--if-missing", stdout=self.stdout)
         if demo:
             call_command("demo", stdout=self.stdout)

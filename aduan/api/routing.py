@@ -1,0 +1,70 @@
+"""/api/v1: similar reports at intake, citizens' support, and staff's routing actions."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import ConfigDict, Field
+
+from aduan.reports.access import report_get_for_caller
+from aduan.reports.errors import Forbidden
+from aduan.reports.presenters import similar_summary
+from aduan.routing.services import report_support
+from aduan.routing.similar import SimilarQuery, similar_for_new_report, similar_reports
+
+from .auth import resolve_caller
+from .schemas import Error, SimilarList, SupportOut
+
+router = Router(tags=["duplicates and support"])
+
+ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}
+
+
+class SimilarParams(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(..., min_length=3, max_length=10_000,
+                      description="The title and body being written")
+    region_code: str = Field("", max_length=13, description="The form's region, if chosen")
+    category: str = Field("", max_length=50, description="The form's category, if chosen")
+    limit: int = Field(5, ge=1, le=20)
+
+
+@router.get("/reports/similar", response={200: SimilarList, **ERRORS},
+            summary="Open reports like the one being written (support one instead of filing)")
+def similar_to_text(request: HttpRequest, params: Query[SimilarParams]):
+    caller = resolve_caller(request)
+    scope = "agency" if caller.is_staff_member else "public"
+    found = similar_for_new_report(caller, text=params.text,
+                                   region_code=params.region_code or None,
+                                   category=params.category or None, limit=params.limit,
+                                   scope=scope)
+    return {"items": [similar_summary(r, score, full=scope != "public") for r, score in found]}
+
+
+class LimitParams(Schema):
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(5, ge=1, le=20)
+
+
+@router.get("/reports/{tracking_id}/similar", response={200: SimilarList, **ERRORS},
+            openapi_extra={"security": [{"BearerToken": []}]},
+            summary="Possible duplicates of a report (staff)")
+def similar_to_report(request: HttpRequest, tracking_id: str, params: Query[LimitParams]):
+    caller = resolve_caller(request, tracking_id)
+    report, _level = report_get_for_caller(caller, tracking_id)
+    if not caller.is_staff_member:
+        raise Forbidden(_("Only staff may list possible duplicates of a report."))
+    query = SimilarQuery(text=f"{report.title} {report.body}", region_code=report.region_id,
+                         category=report.category_id, exclude_id=report.pk, limit=params.limit)
+    found = similar_reports(caller, query, scope="agency")
+    return {"items": [similar_summary(r, score, full=True) for r, score in found]}
+
+
+@router.post("/reports/{tracking_id}/support", response={200: SupportOut, **ERRORS},
+             openapi_extra={"security": [{"BearerToken": []}]},
+             summary="Support an open report: \"I have this problem too\" (citizen account)")
+def support(request: HttpRequest, tracking_id: str):
+    caller = resolve_caller(request, tracking_id)
+    report, _level = report_get_for_caller(caller, tracking_id)
+    count = report_support(caller=caller, report=report)
+    return {"tracking_id": report.tracking_id, "support_count": count}

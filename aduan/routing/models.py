@@ -1,0 +1,82 @@
+"""Routing data: trained models, per-report suggestions and citizens' support.
+
+The routing rules themselves are agency data: ``agencies.RoutingRule``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aduan.agencies.models import Agency, Category, Level, Region
+
+
+class ModelKind(models.TextChoices):
+    CATEGORY = "category", _("Category")
+    AGENCY = "agency", _("Agency (from history)")
+
+
+class ClassifierModel(models.Model):
+    """A trained classifier, stored in the database so every process and machine shares it.
+
+    ``blob`` is a pickle written by this application (never loaded from
+    elsewhere); ``library_version`` lets a process refuse a blob written by
+    another scikit-learn and retrain instead.
+    """
+
+    kind = models.CharField(max_length=10, choices=ModelKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)
+    blob = models.BinaryField()
+    library_version = models.CharField(max_length=40)
+    samples = models.PositiveIntegerField()
+    history_samples = models.PositiveIntegerField(default=0)
+    threshold = models.FloatField()
+    metrics = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "active", "-created_at"],
+                                name="classifier_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} model {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Decision(models.TextChoices):
+    AUTO_DISPATCHED = "auto_dispatched", _("Dispatched automatically")
+    NEEDS_VERIFIER = "needs_verifier", _("Waiting for the verifier")
+
+
+class RoutingSuggestion(models.Model):
+    """What the router proposed for a report, and whether it dispatched it."""
+
+    report = models.OneToOneField("reports.Report", on_delete=models.CASCADE,
+                                  related_name="routing")
+    created_at = models.DateTimeField()
+    category = models.ForeignKey(Category, null=True, on_delete=models.SET_NULL, related_name="+")
+    region = models.ForeignKey(Region, null=True, on_delete=models.SET_NULL, related_name="+")
+    level = models.CharField(max_length=16, choices=Level.choices, blank=True)
+    agency = models.ForeignKey(Agency, null=True, on_delete=models.SET_NULL, related_name="+")
+    confidence = models.FloatField()
+    threshold = models.FloatField()
+    candidates = models.JSONField(default=list)
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    reason = models.CharField(max_length=40, blank=True)
+    model = models.ForeignKey(ClassifierModel, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.agency_id} ({self.confidence:.2f})"
+
+
+class ReportSupport(models.Model):
+    """A citizen who has the same problem supports an open report instead of filing again."""
+
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE,
+                               related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "user"],
+                                               name="report_support_once")]

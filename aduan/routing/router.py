@@ -1,0 +1,175 @@
+"""The router: from free text (and whatever the form gave) to category, place and agency.
+
+One ``Router`` holds the classifiers, the gazetteer and the rules it needs; it
+routes one report or a batch (the ``aduan route`` command), with the same code.
+"""
+
+import csv
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from aduan.agencies.models import Agency, Category, Level
+from aduan.agencies.rules import RuleKey, region_chain, resolve, rules_all, rules_for
+
+from .classifier import TextClassifier
+from .gazetteer import DATA, Gazetteer, gazetteer
+from .store import category_model, model_get
+from .text import normalise
+
+TOP = 3
+
+
+@dataclass(frozen=True)
+class RouteInput:
+    text: str
+    region: str | None = None      # the form's region, if the reporter gave one
+    category: str | None = None    # the form's category, if the reporter gave one
+
+
+@dataclass(frozen=True)
+class Candidate:
+    category: str
+    agency: str | None
+    confidence: float
+
+    def as_dict(self) -> dict:
+        return {"category": self.category, "agency": self.agency, "confidence": self.confidence}
+
+
+@dataclass
+class Route:
+    category: str
+    region_code: str | None
+    level: str
+    agency: str | None
+    confidence: float
+    candidates: list[Candidate]
+    # The agency came from a rule at the category's own level (not a fallback upwards).
+    exact: bool
+    threshold: float
+    source: str = "rules"          # "rules" or "history" (the agency model)
+    model_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def province_code(self) -> str | None:
+        return self.region_code[:2] if self.region_code else None
+
+    @property
+    def confident(self) -> bool:
+        return self.agency is not None and self.exact and self.confidence >= self.threshold
+
+    def as_dict(self) -> dict:
+        return {"category": self.category, "region_code": self.region_code,
+                "province_code": self.province_code, "level": self.level,
+                "agency": self.agency, "confidence": self.confidence,
+                "candidates": [c.as_dict() for c in self.candidates]}
+
+
+@lru_cache(maxsize=1)
+def level_cues() -> dict[str, list[tuple[re.Pattern, str]]]:
+    cues: dict[str, list[tuple[re.Pattern, str]]] = {}
+    with open(DATA / "level_cues.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            pattern = re.compile(rf"\b{re.escape(row['phrase'])}\b")
+            cues.setdefault(row["category"], []).append((pattern, row["level"]))
+    return cues
+
+
+def level_for(category: str, default: str, normalised_text: str) -> str:
+    """The category's level of government, unless the text names another ("jalan provinsi")."""
+    for pattern, level in level_cues().get(category, ()):
+        if pattern.search(normalised_text):
+            return level
+    return default
+
+
+@dataclass
+class Router:
+    categories: Mapping[str, tuple[str, str | None]]   # code -> (default level, parent)
+    category_model: TextClassifier
+    places: Gazetteer
+    rules: Mapping[RuleKey, str] | None = None         # None: load per report
+    agency_model: TextClassifier | None = None
+    agency_regions: Mapping[str, str | None] = field(default_factory=dict)
+    model_id: int | None = None
+
+    @classmethod
+    def load(cls, *, all_rules: bool = False) -> "Router":
+        model_id, model = category_model()
+        _agency_id, agency_model = model_get("agency")
+        agency_regions = {}
+        if agency_model is not None:
+            agency_regions = dict(Agency.objects.filter(pk__in=agency_model.classes)
+                                  .values_list("code", "region_id"))
+        return cls(categories={c: (lvl, p) for c, lvl, p in
+                               Category.objects.values_list("code", "default_level", "parent_id")},
+                   category_model=model, places=gazetteer(),
+                   rules=rules_all() if all_rules else None, agency_model=agency_model,
+                   agency_regions=agency_regions, model_id=model_id)
+
+    def _chain(self, category: str) -> list[str]:
+        chain = []
+        while category and category not in chain:
+            chain.append(category)
+            category = self.categories.get(category, (None, None))[1]
+        return chain
+
+    def _agency_for(self, category: str, region: str | None, text: str):
+        chain = self._chain(category)
+        default = self.categories.get(category, (Level.REGENCY, None))[0]
+        level = level_for(category, default, text)
+        rules = self.rules if self.rules is not None else rules_for(chain, region)
+        return resolve(rules, categories=chain, region=region, level=level)
+
+    def route(self, items: Sequence[RouteInput]) -> list[Route]:
+        if not items:
+            return []
+        probs = self.category_model.probabilities([i.text for i in items])
+        agency_probs = (self.agency_model.probabilities([i.text for i in items])
+                        if self.agency_model is not None else None)
+        routes = []
+        for row, item in enumerate(items):
+            routes.append(self._route_one(item, probs[row],
+                                          None if agency_probs is None else agency_probs[row]))
+        return routes
+
+    def _route_one(self, item: RouteInput, probs: np.ndarray, agency_probs) -> Route:
+        classes = self.category_model.classes
+        text = normalise(item.text)
+        region = self.places.find(item.text, item.region)
+        order = [int(i) for i in np.argsort(-probs)]
+        if item.category in classes:  # the reporter's choice comes first
+            chosen = classes.index(item.category)
+            order = [chosen] + [i for i in order if i != chosen]
+        candidates, first = [], None
+        for i in order[:TOP]:
+            resolution = self._agency_for(classes[i], region, text)
+            first = first or resolution
+            candidates.append(Candidate(classes[i], resolution.agency, round(float(probs[i]), 4)))
+        best = candidates[0]
+        route = Route(category=best.category, region_code=region, level=first.level,
+                      agency=best.agency, confidence=best.confidence, candidates=candidates,
+                      exact=first.exact, threshold=self.category_model.threshold,
+                      model_id=self.model_id)
+        if agency_probs is not None:
+            self._apply_history(route, agency_probs)
+        return route
+
+    def _apply_history(self, route: Route, probs: np.ndarray) -> None:
+        """Let the agency learnt from this deployment's history win where it is sure."""
+        classes = self.agency_model.classes
+        best = int(np.argmax(probs))
+        agency, confidence = classes[best], float(probs[best])
+        home = self.agency_regions.get(agency)
+        fits = home is None or (route.region_code is not None
+                                and home in region_chain(route.region_code))
+        if fits and confidence >= self.agency_model.threshold and confidence > route.confidence:
+            route.agency, route.confidence = agency, round(confidence, 4)
+            route.threshold, route.exact, route.source = self.agency_model.threshold, True, "history"
+            route.candidates = [Candidate(route.category, agency, route.confidence),
+                                *[c for c in route.candidates if c.agency != agency]][:TOP]

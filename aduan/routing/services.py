@@ -1,0 +1,117 @@
+"""Routing actions: route a new report (and dispatch it when sure), and citizens' support."""
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.reports import services as report_services
+from aduan.reports.access import Caller, View, view_level
+from aduan.reports.errors import (DomainError, Forbidden, InvalidTransition, ReportNotFound,
+                                  Unauthenticated)
+from aduan.reports.models import Report
+from aduan.reports.workflow import OPEN_STATUSES, Status
+
+from .models import Decision, ReportSupport, RoutingSuggestion
+from .router import Route, RouteInput, Router
+from .training import report_text
+
+logger = logging.getLogger(__name__)
+
+
+def _decide(report: Report, route: Route) -> tuple[str, str]:
+    """Auto-dispatch or leave to the verifier, with the reason when it is left."""
+    if not settings.ADUAN["AUTO_DISPATCH"]:
+        return Decision.NEEDS_VERIFIER, "auto_dispatch_off"
+    if report.holder_id is not None:
+        return Decision.NEEDS_VERIFIER, "sent_to_agency"
+    if route.agency is None:
+        return Decision.NEEDS_VERIFIER, "no_agency"
+    if not route.exact:
+        return Decision.NEEDS_VERIFIER, "region_not_specific"
+    if route.confidence < route.threshold:
+        return Decision.NEEDS_VERIFIER, "low_confidence"
+    return Decision.AUTO_DISPATCHED, ""
+
+
+def _store(report: Report, route: Route, decision: str, reason: str) -> RoutingSuggestion:
+    fields = {"created_at": timezone.now(), "category_id": route.category,
+              "region_id": route.region_code, "level": route.level,
+              "agency_id": route.agency, "confidence": route.confidence,
+              "threshold": route.threshold,
+              "candidates": [c.as_dict() for c in route.candidates],
+              "decision": decision, "reason": reason, "model_id": route.model_id}
+    suggestion, _created = RoutingSuggestion.objects.update_or_create(report=report,
+                                                                      defaults=fields)
+    return suggestion
+
+
+def report_route(*, report_id: int, router: Router | None = None) -> RoutingSuggestion | None:
+    """Route a submitted report: store the suggestions, and dispatch it as the system if sure.
+
+    A report that a human already moved on is left alone; if a verifier acts
+    while the router works, the workflow refuses the system's dispatch and the
+    suggestion stays for the record.
+    """
+    report = Report.objects.select_related("holder").filter(pk=report_id).first()
+    if report is None or report.status != Status.SUBMITTED:
+        return None
+    router = router or Router.load()
+    item = RouteInput(report_text(report.title, report.body, report.address),
+                      region=report.region_id, category=report.category_id)
+    route = router.route([item])[0]
+    decision, reason = _decide(report, route)
+    suggestion = _store(report, route, decision, reason)
+    if decision == Decision.AUTO_DISPATCHED:
+        try:
+            _dispatch_as_system(report, route)
+        except DomainError as exc:
+            logger.info("report %s: automatic dispatch refused (%s)", report.pk, exc.code)
+            suggestion.decision, suggestion.reason = Decision.NEEDS_VERIFIER, "dispatch_refused"
+            suggestion.save(update_fields=["decision", "reason"])
+    return suggestion
+
+
+def _dispatch_as_system(report: Report, route: Route) -> None:
+    system = report_services.SYSTEM_CALLER
+    with transaction.atomic():
+        if report.category_id is None:
+            report = report_services.report_categorise(caller=system, report=report,
+                                                       category=route.category)
+        report_services.report_dispatch(caller=system, report=report, agency=route.agency)
+
+
+# --- support: "I have this problem too" -------------------------------------------------
+
+
+def support_count(report: Report) -> int:
+    """Citizens who support the report plus reports archived as its duplicates."""
+    return (ReportSupport.objects.filter(report=report).count()
+            + Report.objects.filter(duplicate_of=report).count())
+
+
+def report_support(*, caller: Caller, report: Report) -> int:
+    """Add the caller's support to an open report they may see; return the new count.
+
+    Supporting needs a citizen account (so each person counts once); supporting
+    twice, or one's own report, changes nothing.
+    """
+    if caller.user is None:
+        raise Unauthenticated(_("Log in with a citizen account to support a report."))
+    level = view_level(caller, report)
+    if level is None:
+        raise ReportNotFound()
+    if report.status not in OPEN_STATUSES:
+        raise InvalidTransition(_("Only an open report can be supported; this one is %(status)s.")
+                                % {"status": report.status})
+    if level >= View.STAFF:
+        raise Forbidden(_("Staff cannot support reports; link related reports instead."))
+    if report.reporter_id != caller.user.pk:
+        try:
+            with transaction.atomic():
+                ReportSupport.objects.get_or_create(report=report, user=caller.user)
+        except IntegrityError:
+            pass  # a concurrent identical support: counted once either way
+    return support_count(report)
