@@ -187,7 +187,8 @@ def rule_list(*, category: str | None = None, region: str | None = None,
     if category:
         rules = rules.filter(category=category)
     if region:
-        rules = rules.filter(region__in=[p for p in region_chain(region) if p])
+        rules = rules.filter(Q(region__in=[p for p in region_chain(region) if p])
+                             | Q(region__isnull=True))
     if source:
         rules = rules.filter(source=source)
     return rules

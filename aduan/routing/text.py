@@ -58,20 +58,20 @@ SHORTHAND = {
 _TOKEN = re.compile(r"[0-9a-z]+(?:[-'][0-9a-z]+)*")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 _DIGIT_LETTER = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+# "rumah2", "anak2": reduplication written with a 2, before digits and letters are split.
+_REDUPLICATION = re.compile(r"(?<=[a-z]{2})2\b")
 
 
 @lru_cache(maxsize=200_000)
 def canonical_word(word: str) -> str:
     """One canonical spelling for a lower-case token ("tolooong" -> "tolong", "yg" -> "yang")."""
     word = _REPEAT.sub(r"\1", word)
-    if word.endswith("2") and len(word) > 2 and word[:-1].isalpha():
-        word = word[:-1]  # "rumah2" (reduplication written with a 2)
     return SHORTHAND.get(word, word)
 
 
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens with SMS shorthand and slang expanded."""
-    words = _TOKEN.findall(_DIGIT_LETTER.sub(" ", text.lower()))
+    words = _TOKEN.findall(_DIGIT_LETTER.sub(" ", _REDUPLICATION.sub("", text.lower())))
     out: list[str] = []
     for word in words:
         out.extend(canonical_word(word).split())

@@ -51,6 +51,9 @@ class Command(BaseCommand):
         e = sub.add_parser("evaluate", help="Held-out figures of a fresh training run, and "
                            "cold-start figures of the active model.")
         e.add_argument("--json", action="store_true")
+        for parser_ in (t, e):
+            parser_.add_argument("--per-category", type=int, default=None,
+                                 help="Seed messages per category (default: the whole corpus).")
         rules = sub.add_parser("rules", help="List, set or delete routing rules.")
         rsub = rules.add_subparsers(dest="rules_action", required=True)
         listing = rsub.add_parser("list")
@@ -72,13 +75,13 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
 
-    def _train(self, *, if_missing=False, seed_only=False, **_options):
+    def _train(self, *, if_missing=False, seed_only=False, per_category=None, **_options):
         if if_missing and ClassifierModel.objects.filter(kind=ModelKind.CATEGORY,
                                                          active=True).exists():
             self.stdout.write("category model present; not retrained")
             return
         started = time.perf_counter()
-        result = train(use_history=seed_only is False)
+        result = train(per_category=per_category, use_history=not seed_only)
         category = result.metrics["category"]
         self.stdout.write(f"category model {result.category_model_id}: held-out top1 "
                           f"{category['top1']:.3f}, threshold {category['threshold']:.3f}, "
@@ -91,9 +94,10 @@ class Command(BaseCommand):
             self.stdout.write("agency model: not enough routed history yet")
         self.stdout.write(f"trained in {time.perf_counter() - started:.1f}s")
 
-    def _evaluate(self, *, json=False, **_options):
+    def _evaluate(self, *, json=False, per_category=None, **_options):
         history = history_labels()
-        model, _count = train_category(seed_examples(), history,
+        seed = seed_examples(per_category) if per_category else seed_examples()
+        model, _count = train_category(seed, history,
                                        settings.ADUAN["AUTO_DISPATCH_PRECISION"])
         figures = {"held_out": model.metrics, "history_labels": len(history),
                    "coldstart": coldstart_figures(category_model()[1])}
