@@ -35,6 +35,8 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/routing.py
+	$(BIN)/python bench/routing_surabaya.py
 
 lock:
 	$(BIN)/pip install -q pip-tools

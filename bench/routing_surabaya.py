@@ -1,0 +1,176 @@
+"""Routing benchmark on real complaints: Surabaya's Media Center, 2022 -> 2023-H1.
+
+Reads the data at run time from ``$ADUAN_EVAL_DATA/surabaya-keluhan/keluhan.csv``
+(default ``../shared/data`` beside the repository); nothing from it is ever
+written anywhere. Trains the router's agency classifier (the same code that
+learns from a deployment's history) on the 2022 complaints and routes those of
+2023-H1 to the agency that handled each one.
+
+As in the product, the router predicts the kind of office and the place
+decides which one: complaints handled by "Kelurahan X" / "Kecamatan X" are
+learnt as "the kelurahan/kecamatan office" and sent to the office of the
+report's own kelurahan/kecamatan (the form's location; with --text-only, the
+place the gazetteer finds in the text and address).
+
+Prints top1/top3 accuracy, macro-F1 and coverage_at_95 (the largest share of
+reports, most confident first, of which at least 95% are routed right), and
+what the threshold learnt on late 2022 achieves on 2023-H1.
+
+    python bench/routing_surabaya.py [--text-only] [--no-address]
+"""
+
+import argparse
+import csv
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from aduan.routing.classifier import TextClassifier, coverage_at  # noqa: E402
+from aduan.routing.gazetteer import Gazetteer, _read_aliases  # noqa: E402
+
+KELURAHAN, KECAMATAN = "@kelurahan", "@kecamatan"
+SURABAYA = "35.78"
+
+
+def data_file() -> Path:
+    base = Path(os.environ.get("ADUAN_EVAL_DATA") or ROOT.parent / "shared" / "data")
+    return base / "surabaya-keluhan" / "keluhan.csv"
+
+
+def read(path: Path) -> tuple[list[dict], list[dict]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    train = [r for r in rows if r["tanggal_keluhan"] < "2023-01-01"]
+    test = [r for r in rows if "2023-01-01" <= r["tanggal_keluhan"] < "2023-07-01"]
+    return sorted(train, key=lambda r: r["tanggal_keluhan"]), test
+
+
+def surabaya_gazetteer() -> Gazetteer:
+    from aduan.agencies.generate import DATA_DIR
+
+    with open(DATA_DIR / "wilayah.csv", newline="", encoding="utf-8") as fh:
+        rows = [(r["kode"], r["nama"], int(r["tingkat"]), "")
+                for r in csv.DictReader(fh) if r["kode"].startswith(SURABAYA)]
+    return Gazetteer(rows, [(a, c) for a, c in _read_aliases() if c.startswith(SURABAYA)])
+
+
+class Places:
+    """The report's kelurahan and kecamatan: from the form, or found in the text."""
+
+    def __init__(self, text_only: bool):
+        self.text_only = text_only
+        self.gazetteer = surabaya_gazetteer() if text_only else None
+        self.names = {}
+        if self.gazetteer:
+            from aduan.agencies.generate import DATA_DIR
+
+            with open(DATA_DIR / "wilayah.csv", newline="", encoding="utf-8") as fh:
+                self.names = {r["kode"]: r["nama"] for r in csv.DictReader(fh)
+                              if r["kode"].startswith(SURABAYA)}
+
+    def of(self, row: dict, text: str) -> tuple[str, str]:
+        if not self.text_only:
+            return row["kelurahan"], row["kecamatan"]
+        code = self.gazetteer.find(text, SURABAYA) or ""
+        kel = self.names.get(code, "") if code.count(".") == 3 else ""
+        kec = self.names.get(".".join(code.split(".")[:3]), "") if code.count(".") >= 2 else ""
+        return kel, kec
+
+
+def text_of(row: dict, address: bool) -> str:
+    text = row["keluhan"].replace("\\n", " ")
+    return f"{text} . {row['alamat'].replace(chr(92) + 'n', ' ')}" if address else text
+
+
+def office_label(agency: str) -> str:
+    if agency.startswith("Kelurahan "):
+        return KELURAHAN
+    if agency.startswith("Kecamatan "):
+        return KECAMATAN
+    return agency
+
+
+def to_agency(label: str, kel: str, kec: str) -> str:
+    if label == KELURAHAN:
+        return f"Kelurahan {kel}" if kel else label
+    if label == KECAMATAN:
+        return f"Kecamatan {kec}" if kec else label
+    return label
+
+
+def same(a: str, b: str) -> bool:
+    return a.lower().replace(".", "").replace(" ", "") == b.lower().replace(".", "").replace(" ", "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--text-only", action="store_true",
+                        help="Find the kelurahan/kecamatan in the text, not the form.")
+    parser.add_argument("--no-address", action="store_true",
+                        help="Route on the complaint text alone, without the address line.")
+    parser.add_argument("--c", type=float, default=0.5)
+    args = parser.parse_args()
+    path = data_file()
+    if not path.exists():
+        print(f"routing_surabaya: skipped, {path} not found (set ADUAN_EVAL_DATA)")
+        return
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
+    django.setup()
+    started = time.perf_counter()
+    train, test = read(path)
+    places = Places(args.text_only)
+    texts = [text_of(r, not args.no_address) for r in train]
+    labels = [office_label(r["instansi"]) for r in train]
+    cut = int(len(train) * 0.85)
+    model = TextClassifier(c=args.c).fit(texts[:cut], labels[:cut])
+    model.calibrate(texts[cut:], labels[cut:], precision=0.95)
+    final = TextClassifier(c=args.c, temperature=model.temperature, threshold=model.threshold)
+    final.fit(texts, labels)
+    test_texts = [text_of(r, not args.no_address) for r in test]
+    predictions = final.predict(test_texts, k=3)
+    truth = [r["instansi"] for r in test]
+    routed = []
+    for row, text, prediction in zip(test, test_texts, predictions):
+        kel, kec = places.of(row, text)
+        routed.append([to_agency(label, kel, kec) for label in prediction.labels])
+    correct = np.array([same(r[0], t) for r, t in zip(routed, truth)], dtype=float)
+    top3 = np.mean([any(same(a, t) for a in r) for r, t in zip(routed, truth)])
+    confidence = np.array([p.confidence for p in predictions])
+    auto = confidence >= final.threshold
+    f1 = macro_f1(truth, [r[0] for r in routed])
+    seen = Counter(r["instansi"] for r in train)
+    print(f"train 2022: {len(train)} complaints, {len(seen)} agencies; test 2023-H1: "
+          f"{len(test)} complaints; text{'' if args.no_address else ' + address'}; "
+          f"place from {'the text' if args.text_only else 'the form'}; "
+          f"{time.perf_counter() - started:.0f}s")
+    print(f"threshold learnt on late 2022: {final.threshold:.3f} -> auto-dispatches "
+          f"{auto.mean():.3f} of 2023-H1, of which {correct[auto].mean() if auto.any() else 0:.3f}"
+          f" right")
+    print(f"routing_surabaya top1 {correct.mean():.3f} top3 {top3:.3f} macro_f1 {f1:.3f} "
+          f"coverage_at_95 {coverage_at(confidence, correct, 0.95):.3f}")
+
+
+def macro_f1(truth: list[str], predicted: list[str]) -> float:
+    """Macro-F1 over the agencies that occur in the test set (names compared loosely)."""
+    norm = [t.lower().replace(" ", "").replace(".", "") for t in truth]
+    pred = [p.lower().replace(" ", "").replace(".", "") for p in predicted]
+    scores = []
+    for label in set(norm):
+        tp = sum(1 for t, p in zip(norm, pred) if t == label and p == label)
+        fp = sum(1 for t, p in zip(norm, pred) if t != label and p == label)
+        fn = sum(1 for t, p in zip(norm, pred) if t == label and p != label)
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return float(np.mean(scores))
+
+
+if __name__ == "__main__":
+    main()
