@@ -1,12 +1,13 @@
 """Routing rules as data: generated defaults, the most specific rule winning, admins' own rules."""
 
 import pytest
+from django.core.management.base import CommandError
+from django.utils import translation
 from test_commands import run
 
 from aduan.agencies.models import Category, RoutingRule, RuleSource
 from aduan.agencies.rules import (Resolution, RuleError, resolve, route_agency, rule_delete,
                                   rule_set, rules_load_defaults)
-from django.core.management.base import CommandError
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_admin_rules_override_defaults_and_survive_a_reload(cast):
 def test_bad_rules_are_refused_with_a_reason(kwargs, message):
     fields = {"category": "bansos", "region": "35.78", "level": "kabupaten_kota",
               "agency": "pemkot-surabaya.dinsos", **kwargs}
-    with pytest.raises(RuleError, match=message):
+    with translation.override("en"), pytest.raises(RuleError, match=message):
         rule_set(**fields)
 
 
