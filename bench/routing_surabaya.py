@@ -115,7 +115,7 @@ def main() -> None:
                         help="Find the kelurahan/kecamatan in the text, not the form.")
     parser.add_argument("--no-address", action="store_true",
                         help="Route on the complaint text alone, without the address line.")
-    parser.add_argument("--c", type=float, default=0.5)
+    parser.add_argument("--c", type=float, default=1.0)
     args = parser.parse_args()
     path = data_file()
     if not path.exists():

@@ -217,18 +217,26 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None
         _append(report, Action.SUBMIT, caller=caller, actor=Actor.REPORTER, from_status="",
                 visibility=Visibility.PUBLIC, now=now, to_agency_id=agency.pk if agency else None,
                 data={"channel": data.channel})
-        transaction.on_commit(partial(_route_after_submit, report.pk), robust=True)
+        _queue_routing(report.pk)
     return report, pin
 
 
-def _route_after_submit(report_id: int) -> None:
-    """Hand the committed report to the router (no wrong door); a failure leaves it to a human."""
+def _queue_routing(report_id: int) -> None:
+    """Hand the report to the router (no wrong door) once the submission has committed.
+
+    With the database task queue the task row is written in the submission's own
+    transaction: it becomes visible to workers exactly when the report does, a
+    crash cannot leave a report unrouted, and intake pays no second commit.
+    """
     from aduan.routing.tasks import route_submitted_report
 
-    if settings.ADUAN["ROUTING"] == "task":
+    mode = settings.ADUAN["ROUTING"]
+    if mode == "task" and settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
         route_submitted_report.enqueue(report_id)
-    elif settings.ADUAN["ROUTING"] == "inline":
-        route_submitted_report.call(report_id)
+    elif mode == "task":
+        transaction.on_commit(partial(route_submitted_report.enqueue, report_id), robust=True)
+    elif mode == "inline":
+        transaction.on_commit(partial(route_submitted_report.call, report_id), robust=True)
 
 
 # --- reporter authentication -------------------------------------------------------

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Migrate, collect static files, load reference data, train the router if it has no "
-            "model yet, and (optionally) load the demo."
+    help = ("Migrate, collect static files, load reference data, train the router if it has no "
+            "model yet, and (optionally) load the demo.")
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="Also load the demo data.")
