@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, Category, Region
 
-from .workflow import Action, ArchiveReason, Status
+from .workflow import Action, ArchiveReason, Severity, Status
 
 
 class Kind(models.TextChoices):
@@ -88,10 +88,16 @@ class Report(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Deadlines (DESIGN §4), written by aduan.deadlines.services on every transition.
+    severity = models.CharField(max_length=16, choices=Severity.choices, default=Severity.SIMPLE)
     verification_due = models.DateTimeField(null=True, blank=True)
     followup_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
     reply_due = models.DateTimeField(null=True, blank=True)
+    autoclose_due = models.DateTimeField(null=True, blank=True)
+    info_due = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_workdays = models.PositiveIntegerField(default=0)
     escalation_level = models.PositiveSmallIntegerField(default=0)
 
     forward_count = models.PositiveSmallIntegerField(default=0)
@@ -119,6 +125,17 @@ class Report(models.Model):
             models.Index(fields=["holder", "status", "received_at"], name="report_holder_queue_idx"),
             models.Index(fields=["status", "received_at"], name="report_status_queue_idx"),
             models.Index(fields=["reporter", "-created_at"], name="report_reporter_idx"),
+            # One small index per sweep step: each covers only the reports it can act on.
+            models.Index(fields=["verification_due"], condition=Q(status=Status.SUBMITTED),
+                         name="report_verification_due_idx"),
+            models.Index(fields=["followup_due"], condition=Q(status=Status.DISPATCHED),
+                         name="report_followup_due_idx"),
+            models.Index(fields=["resolution_due"], condition=Q(status=Status.IN_PROGRESS),
+                         name="report_resolution_due_idx"),
+            models.Index(fields=["autoclose_due"], condition=Q(status=Status.RESPONDED),
+                         name="report_autoclose_due_idx"),
+            models.Index(fields=["info_due"], condition=Q(status=Status.NEEDS_INFO),
+                         name="report_info_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
