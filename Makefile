@@ -35,6 +35,7 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/sweep.py
 
 lock:
 	$(BIN)/pip install -q pip-tools

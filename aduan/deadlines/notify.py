@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -35,12 +36,17 @@ _REPORTER = {
 }
 
 
-def _render(template, context: dict) -> str:
+def _translations(template) -> tuple[str, ...]:
+    """The template in Indonesian and English (once per batch, not once per message)."""
     texts = []
     for language in ("id", "en"):
         with translation.override(language):
-            texts.append(str(template) % context)
-    return texts[0] if texts[0] == texts[1] else "\n\n".join(texts)
+            texts.append(str(template))
+    return tuple(dict.fromkeys(texts))  # one copy when both read the same
+
+
+def _fill(texts: tuple[str, ...], context: dict) -> str:
+    return "\n\n".join(text % context for text in texts)
 
 
 def _emails(role: str, agencies=None, kind: str | None = None) -> dict[str, set[str]]:
@@ -69,21 +75,25 @@ def _national_admins() -> set[str]:
     return set().union(*_emails(Role.NATIONAL_ADMIN).values())
 
 
-def _queue(rows, event_ids, recipients_of, template, context_of, purpose: str) -> None:
+def _queue(rows, recipients_of, template, context_of, purpose: str) -> None:
+    """Rows are (report id, status, holder code, tracking ID, event id)."""
     url = f"{settings.SITE_URL}/kantor/"
+    subjects, bodies = _translations(template[0]), _translations(template[1])
     messages = []
     for row in rows:
-        event_id = event_ids.get(row[0])
+        recipients = recipients_of(row)
+        if not recipients:
+            continue
         context = {"id": display(row[3]), "url": url, **context_of(row)}
-        subject, body = _render(template[0], context), _render(template[1], context)
-        for email in sorted(recipients_of(row)):
+        subject, body = subjects[0] % context, _fill(bodies, context)
+        for email in sorted(recipients):
             messages.append({"channel": OutboundChannel.EMAIL, "recipient": email,
-                             "subject": subject.split("\n\n")[0], "body": body,
-                             "purpose": purpose, "event_id": event_id})
+                             "subject": subject, "body": body, "purpose": purpose,
+                             "event_id": row[4]})
     outbox_add_many(messages)
 
 
-def escalated(rows: list[tuple], event_ids: dict[int, int], level: int) -> None:
+def escalated(rows: list[tuple], level: int) -> None:
     if not rows:
         return
     if level >= 3:
@@ -96,21 +106,23 @@ def escalated(rows: list[tuple], event_ids: dict[int, int], level: int) -> None:
         leaders = _chain_recipients({row[2] for row in rows if row[2]}, Role.LEADER)
         admins = _national_admins()
         recipients = lambda row: leaders.get(row[2], set()) if row[2] else admins  # noqa: E731
-    _queue(rows, event_ids, recipients, _ESCALATED, lambda row: {"level": level},
+    _queue(rows, recipients, _ESCALATED, lambda row: {"level": level},
            f"escalation_{level}")
 
 
-def reminded(rows: list[tuple], event_ids: dict[int, int], timer: str) -> None:
+def reminded(rows: list[tuple], timer: str) -> None:
+    if not rows:
+        return
     holders = _chain_recipients({row[2] for row in rows if row[2]}, Role.AGENCY_ADMIN)
     admins = _national_admins()
     from .models import Timer
 
     label = str(Timer(timer).label)
-    _queue(rows, event_ids, lambda row: holders.get(row[2], set()) if row[2] else admins,
+    _queue(rows, lambda row: holders.get(row[2], set()) if row[2] else admins,
            _REMINDER, lambda row: {"timer": label}, f"reminder_{timer}")
 
 
-def to_reporters(rows: list[tuple], event_ids: dict[int, int], action: str) -> None:
+def to_reporters(rows: list[tuple], action: str) -> None:
     if not rows:
         return
     emails = {}
@@ -118,15 +130,25 @@ def to_reporters(rows: list[tuple], event_ids: dict[int, int], action: str) -> N
             .values_list("pk", "reporter_email", "reporter__email"):
         if email or account_email:
             emails[pk] = {email or account_email}
-    _queue(rows, event_ids, lambda row: emails.get(row[0], set()), _REPORTER[action],
+    _queue(rows, lambda row: emails.get(row[0], set()), _REPORTER[action],
            lambda row: {}, f"report_{action}_auto")
 
 
-def grant_supervisor(rows: list[tuple], now: datetime) -> None:
+def grant_supervisor(report_ids: list[int], now: datetime) -> None:
     """A referral lets the Ombudsman read the report from now on (DESIGN §1)."""
+    if not report_ids:
+        return
+    if connection.vendor == "postgresql":  # one statement, whatever the number of reports
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO reports_reportaccess (report_id, agency_id, granted_at) "
+                "SELECT r.id, a.code, %s FROM unnest(%s::bigint[]) AS r(id) CROSS JOIN "
+                "agencies_agency a WHERE a.kind = %s AND a.active "
+                "ON CONFLICT (report_id, agency_id) DO NOTHING",
+                [now, report_ids, AgencyKind.SUPERVISOR])
+        return
     supervisors = list(Agency.objects.filter(kind=AgencyKind.SUPERVISOR, active=True)
                        .values_list("code", flat=True))
     ReportAccess.objects.bulk_create(
-        [ReportAccess(report_id=row[0], agency_id=code, granted_at=now)
-         for row in rows for code in supervisors],
-        batch_size=2000, ignore_conflicts=True)
+        [ReportAccess(report_id=pk, agency_id=code, granted_at=now)
+         for pk in report_ids for code in supervisors], batch_size=2000, ignore_conflicts=True)

@@ -47,8 +47,10 @@ class Report(models.Model):
     public_body = models.TextField()
     occurred_on = models.DateField(null=True, blank=True)
 
+    # FK indexes that other indexes already cover (or that only a rare admin delete would
+    # use) are left out: every index costs each non-HOT update of a report.
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     # Denormalised prefixes of the region code for indexed filters at national scale.
     province_code = models.CharField(max_length=2, blank=True)
     regency_code = models.CharField(max_length=5, blank=True)
@@ -57,7 +59,7 @@ class Report(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
-    requested_agency = models.ForeignKey(Agency, null=True, blank=True,
+    requested_agency = models.ForeignKey(Agency, null=True, blank=True, db_index=False,
                                          on_delete=models.PROTECT, related_name="+")
 
     anonymous = models.BooleanField(default=False)
@@ -65,7 +67,8 @@ class Report(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.API)
 
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="reports")
+                                 on_delete=models.PROTECT, related_name="reports",
+                                 db_index=False)  # report_reporter_idx leads with it
     reporter_name = models.CharField(max_length=150, blank=True)
     reporter_email = models.EmailField(blank=True)
     reporter_phone = models.CharField(max_length=32, blank=True)
@@ -76,7 +79,8 @@ class Report(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     status_before_info = models.CharField(max_length=16, choices=Status.choices, blank=True)
     holder = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="held_reports")
+                               related_name="held_reports",
+                               db_index=False)  # report_holder_queue_idx leads with it
 
     # The original receipt time: kept through every forward, so a wrong door costs
     # the agencies time, never the citizen.
@@ -169,18 +173,21 @@ class ReportEvent(models.Model):
     The database enforces this too (triggers in migration 0002).
     """
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    # Events are the largest table; only the indexes that reads need (event_report_idx
+    # leads with the report), none for foreign keys that are only ever joined outward.
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events",
+                               db_index=False)
     created_at = models.DateTimeField()
     action = models.CharField(max_length=24)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+                              on_delete=models.PROTECT, related_name="+", db_index=False)
     actor_role = models.CharField(max_length=20, blank=True)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     from_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     to_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+                                  related_name="+", db_index=False)
     message = models.TextField(blank=True)
     public_message = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
