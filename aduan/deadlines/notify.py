@@ -21,6 +21,8 @@ from aduan.lib.tracking import display
 from aduan.reports.models import Report, ReportAccess
 from aduan.reports.workflow import Action
 
+from .models import Timer
+
 _ESCALATED = (_("Report %(id)s is overdue (escalation level %(level)d)"),
               _("Report %(id)s has missed its deadline and is escalated to level %(level)d. "
                 "Please see that it is followed up: %(url)s"))
@@ -93,45 +95,50 @@ def _queue(rows, recipients_of, template, context_of, purpose: str) -> None:
     outbox_add_many(messages)
 
 
+def _fixed(emails: set[str]):
+    return lambda row: emails
+
+
+def _by_holder(by_holder: dict, fallback: set[str]):
+    """Recipients of the row's holder; the national admins while nobody holds it."""
+    return lambda row: by_holder.get(row[2], set()) if row[2] else fallback
+
+
 def escalated(rows: list[tuple], level: int) -> None:
     if not rows:
         return
     if level >= 3:
-        supervisors = set().union(*_emails(Role.SUPERVISOR, kind=AgencyKind.SUPERVISOR).values())
-        recipients = lambda row: supervisors  # noqa: E731
+        recipients = _fixed(set().union(
+            *_emails(Role.SUPERVISOR, kind=AgencyKind.SUPERVISOR).values()))
     elif level == 2:
-        admins = _national_admins()
-        recipients = lambda row: admins  # noqa: E731
+        recipients = _fixed(_national_admins())
     else:
         leaders = _chain_recipients({row[2] for row in rows if row[2]}, Role.LEADER)
-        admins = _national_admins()
-        recipients = lambda row: leaders.get(row[2], set()) if row[2] else admins  # noqa: E731
-    _queue(rows, recipients, _ESCALATED, lambda row: {"level": level},
-           f"escalation_{level}")
+        recipients = _by_holder(leaders, _national_admins())
+    _queue(rows, recipients, _ESCALATED, lambda row: {"level": level}, f"escalation_{level}")
 
 
 def reminded(rows: list[tuple], timer: str) -> None:
     if not rows:
         return
     holders = _chain_recipients({row[2] for row in rows if row[2]}, Role.AGENCY_ADMIN)
-    admins = _national_admins()
-    from .models import Timer
-
     label = str(Timer(timer).label)
-    _queue(rows, lambda row: holders.get(row[2], set()) if row[2] else admins,
-           _REMINDER, lambda row: {"timer": label}, f"reminder_{timer}")
+    _queue(rows, _by_holder(holders, _national_admins()), _REMINDER,
+           lambda row: {"timer": label}, f"reminder_{timer}")
 
 
 def to_reporters(rows: list[tuple], action: str) -> None:
     if not rows:
         return
     emails = {}
-    for pk, email, account_email in Report.objects.filter(pk__in=[r[0] for r in rows]) \
-            .values_list("pk", "reporter_email", "reporter__email"):
-        if email or account_email:
-            emails[pk] = {email or account_email}
-    _queue(rows, lambda row: emails.get(row[0], set()), _REPORTER[action],
-           lambda row: {}, f"report_{action}_auto")
+    ids = [row[0] for row in rows]
+    for start in range(0, len(ids), 5000):
+        for pk, email, account_email in Report.objects.filter(pk__in=ids[start:start + 5000]) \
+                .values_list("pk", "reporter_email", "reporter__email"):
+            if email or account_email:
+                emails[pk] = {email or account_email}
+    _queue(rows, lambda row: emails.get(row[0], set()), _REPORTER[action], lambda row: {},
+           f"report_{action}_auto")
 
 
 def grant_supervisor(report_ids: list[int], now: datetime) -> None:
