@@ -294,12 +294,13 @@ def report_forward(*, caller: Caller, report: Report, agency: str, reason: str) 
         report.forward_count += 1
         report.save(update_fields=["status", "holder", "forward_count", "updated_at"])
         _grant(report, target, now)
-        _append(report, Action.FORWARD, caller=caller, actor=actor, from_status=previous,
-                visibility=Visibility.PUBLIC, now=now, message=reason,
-                from_agency_id=from_agency, to_agency_id=target.pk,
-                data={"forward_count": report.forward_count})
+        event = _append(report, Action.FORWARD, caller=caller, actor=actor,
+                        from_status=previous, visibility=Visibility.PUBLIC, now=now,
+                        message=reason, from_agency_id=from_agency, to_agency_id=target.pk,
+                        data={"forward_count": report.forward_count})
         if report.forward_count > settings.ADUAN["FORWARD_ALERT_LIMIT"]:
-            notifications.alert_national_admins(report, reason="forward_limit")
+            notifications.alert_national_admins(report, reason="forward_limit",
+                                                event_id=event.pk)
     return report
 
 
