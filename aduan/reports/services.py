@@ -25,7 +25,7 @@ from aduan.lib.redact import redact
 from . import notifications
 from .access import Caller, View, relations, view_level
 from .errors import (Forbidden, InvalidInput, InvalidTransition, NotAuthorisedAgency,
-                     RateLimited, ReportNotFound)
+                     RateLimited, ReportNotFound, Unauthenticated)
 from .models import Channel, Report, ReportAccess, ReportEvent, Visibility
 from .workflow import (MOVES, Action, Actor, ArchiveReason, Severity, Status,
                        TransitionError, next_status)
@@ -82,6 +82,8 @@ def _authorise(caller: Caller, report: Report, action: str) -> str:
     mine = {Actor.SYSTEM} if caller is SYSTEM_CALLER else relations(caller, report)
     allowed = MOVES[action].actors & mine
     if not allowed:
+        if not caller.is_authenticated and caller.pin_report_id is None:
+            raise Unauthenticated()
         raise Forbidden(_("Your role may not %(action)s this report.") % {"action": action})
     # Prefer the most specific relation for the record.
     for actor in (Actor.REPORTER, Actor.HOLDER_STAFF, Actor.HOLDER_ADMIN, Actor.NATIONAL_ADMIN,
@@ -485,6 +487,8 @@ def reporter_identity_reveal(*, caller: Caller, report: Report) -> dict:
     """Show who filed the report. National admins only; every look is audited."""
     if view_level(caller, report) is None:
         raise ReportNotFound()
+    if not caller.is_authenticated:
+        raise Unauthenticated()
     if not caller.is_national_admin:
         raise Forbidden(_("Only a national admin may see who filed an anonymous report."))
     AuditEntry.objects.create(
