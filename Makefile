@@ -37,6 +37,7 @@ bench: install-dev
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/routing_surabaya.py
+	$(BIN)/python bench/sweep.py
 
 lock:
 	$(BIN)/pip install -q pip-tools

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "aduan.agencies",
     "aduan.reports",
     "aduan.channels",
+    "aduan.deadlines",
     "aduan.routing",
     "aduan.api",
 ]
@@ -297,6 +298,8 @@ ADUAN = {
     # Forwards after which the national admin is alerted (no wrong door).
     "FORWARD_ALERT_LIMIT": env_int("ADUAN_FORWARD_ALERT_LIMIT", 3),
     "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),
+    # How often the worker enqueues the deadline sweep.
+    "SWEEP_INTERVAL_SECONDS": env_int("ADUAN_SWEEP_INTERVAL_SECONDS", 300),
     # Domain used in Message-IDs of outgoing mail.
     "MAIL_DOMAIN": env_str("ADUAN_MAIL_DOMAIN", "aduan.localhost"),
     # Routing of new reports: "task" (background worker, after the submission commits),

@@ -29,12 +29,8 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
-def outbox_add(*, channel: str, recipient: str, subject: str, body: str, purpose: str,
-               event=None) -> None:
-    """Queue a message inside the caller's transaction and kick the worker after commit."""
-    OutboundMessage.objects.bulk_create([OutboundMessage(
-        channel=channel, recipient=recipient, subject=subject[:250], body=body, purpose=purpose,
-        event=event, next_attempt_at=timezone.now())], ignore_conflicts=True)
+def kick_after_commit() -> None:
+    """Run delivery soon after the caller's transaction commits."""
     transaction.on_commit(_kick, robust=True)
 
 

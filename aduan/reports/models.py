@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, Category, Region
 
-from .workflow import Action, ArchiveReason, Status
+from .workflow import Action, ArchiveReason, Severity, Status
 
 
 class Kind(models.TextChoices):
@@ -47,8 +47,10 @@ class Report(models.Model):
     public_body = models.TextField()
     occurred_on = models.DateField(null=True, blank=True)
 
+    # FK indexes that other indexes already cover (or that only a rare admin delete would
+    # use) are left out: every index costs each non-HOT update of a report.
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     # Denormalised prefixes of the region code for indexed filters at national scale.
     province_code = models.CharField(max_length=2, blank=True)
     regency_code = models.CharField(max_length=5, blank=True)
@@ -57,7 +59,7 @@ class Report(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
-    requested_agency = models.ForeignKey(Agency, null=True, blank=True,
+    requested_agency = models.ForeignKey(Agency, null=True, blank=True, db_index=False,
                                          on_delete=models.PROTECT, related_name="+")
 
     anonymous = models.BooleanField(default=False)
@@ -65,7 +67,8 @@ class Report(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.API)
 
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="reports")
+                                 on_delete=models.PROTECT, related_name="reports",
+                                 db_index=False)  # report_reporter_idx leads with it
     reporter_name = models.CharField(max_length=150, blank=True)
     reporter_email = models.EmailField(blank=True)
     reporter_phone = models.CharField(max_length=32, blank=True)
@@ -76,7 +79,8 @@ class Report(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     status_before_info = models.CharField(max_length=16, choices=Status.choices, blank=True)
     holder = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="held_reports")
+                               related_name="held_reports",
+                               db_index=False)  # report_holder_queue_idx leads with it
 
     # The original receipt time: kept through every forward, so a wrong door costs
     # the agencies time, never the citizen.
@@ -88,10 +92,16 @@ class Report(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Deadlines (DESIGN §4), written by aduan.deadlines.services on every transition.
+    severity = models.CharField(max_length=16, choices=Severity.choices, default=Severity.SIMPLE)
     verification_due = models.DateTimeField(null=True, blank=True)
     followup_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
     reply_due = models.DateTimeField(null=True, blank=True)
+    autoclose_due = models.DateTimeField(null=True, blank=True)
+    info_due = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_workdays = models.PositiveIntegerField(default=0)
     escalation_level = models.PositiveSmallIntegerField(default=0)
 
     forward_count = models.PositiveSmallIntegerField(default=0)
@@ -119,6 +129,17 @@ class Report(models.Model):
             models.Index(fields=["holder", "status", "received_at"], name="report_holder_queue_idx"),
             models.Index(fields=["status", "received_at"], name="report_status_queue_idx"),
             models.Index(fields=["reporter", "-created_at"], name="report_reporter_idx"),
+            # One small index per sweep step: each covers only the reports it can act on.
+            models.Index(fields=["verification_due"], condition=Q(status=Status.SUBMITTED),
+                         name="report_verification_due_idx"),
+            models.Index(fields=["followup_due"], condition=Q(status=Status.DISPATCHED),
+                         name="report_followup_due_idx"),
+            models.Index(fields=["resolution_due"], condition=Q(status=Status.IN_PROGRESS),
+                         name="report_resolution_due_idx"),
+            models.Index(fields=["autoclose_due"], condition=Q(status=Status.RESPONDED),
+                         name="report_autoclose_due_idx"),
+            models.Index(fields=["info_due"], condition=Q(status=Status.NEEDS_INFO),
+                         name="report_info_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -152,18 +173,21 @@ class ReportEvent(models.Model):
     The database enforces this too (triggers in migration 0002).
     """
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    # Events are the largest table; only the indexes that reads need (event_report_idx
+    # leads with the report), none for foreign keys that are only ever joined outward.
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events",
+                               db_index=False)
     created_at = models.DateTimeField()
     action = models.CharField(max_length=24)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+                              on_delete=models.PROTECT, related_name="+", db_index=False)
     actor_role = models.CharField(max_length=20, blank=True)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     from_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     to_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+                                  related_name="+", db_index=False)
     message = models.TextField(blank=True)
     public_message = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
@@ -206,8 +230,11 @@ class ReportAccess(models.Model):
 class ReportLink(models.Model):
     """Two reports about the same problem or place, linked by staff (stored once per pair)."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links_out")
-    other = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links_in")
+    # The unique (report, other) index serves lookups by report; "other" has its own.
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links_out",
+                               db_index=False)
+    other = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="links_in",
+                              db_index=False)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -6,6 +6,9 @@ and the handling staff see the unredacted text.
 """
 
 from django.db.models import Q
+from django.utils import timezone
+
+from aduan.deadlines.services import current_deadline
 
 from .access import (Caller, View, event_visibilities, public_name_visible, relations,
                      reporter_identity_visible, view_level)
@@ -62,6 +65,11 @@ def report_data(report: Report, view: View, caller: Caller) -> dict:
         "followup_due": report.followup_due,
         "resolution_due": report.resolution_due,
         "reply_due": report.reply_due,
+        "autoclose_due": report.autoclose_due,
+        "info_due": report.info_due,
+        "severity": report.severity,
+        "paused_workdays": report.paused_workdays,
+        "current_deadline": current_deadline(report, timezone.now()),
         "escalation_level": report.escalation_level,
         "forward_count": report.forward_count,
         "reopen_count": report.reopen_count,

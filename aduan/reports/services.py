@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import AuditEntry
+from aduan.deadlines.services import (apply_deadlines, recomputed_deadlines,
+                                      report_resolution_recompute)
 from aduan.agencies.models import Agency, Category, Region
 from aduan.lib import pins, tracking
 from aduan.lib.redact import redact
@@ -25,10 +27,10 @@ from aduan.lib.redact import redact
 from . import notifications
 from .access import Caller, View, relations, view_level
 from .errors import (Forbidden, InvalidInput, InvalidTransition, NotAuthorisedAgency,
-                     RateLimited, ReportNotFound)
+                     RateLimited, ReportNotFound, Unauthenticated)
 from .models import Channel, Report, ReportAccess, ReportEvent, ReportLink, Visibility
-from .workflow import (MOVES, Action, Actor, ArchiveReason, Status, TransitionError,
-                       next_status)
+from .workflow import (MOVES, Action, Actor, ArchiveReason, Severity, Status,
+                       TransitionError, next_status)
 
 # Indonesia's extent with a margin: a pin outside it is a typo, not a report.
 LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
@@ -82,6 +84,8 @@ def _authorise(caller: Caller, report: Report, action: str) -> str:
     mine = {Actor.SYSTEM} if caller is SYSTEM_CALLER else relations(caller, report)
     allowed = MOVES[action].actors & mine
     if not allowed:
+        if not caller.is_authenticated and caller.pin_report_id is None:
+            raise Unauthenticated()
         raise Forbidden(_("Your role may not %(action)s this report.") % {"action": action})
     # Prefer the most specific relation for the record.
     for actor in (Actor.REPORTER, Actor.HOLDER_STAFF, Actor.HOLDER_ADMIN, Actor.NATIONAL_ADMIN,
@@ -209,6 +213,7 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None
         reporter_phone=data.reporter_phone.strip(), pin_hash=pins.make_hash(pin, _pin_keys()[0]),
         status=Status.SUBMITTED, received_at=now,
     )
+    apply_deadlines(report, Action.SUBMIT, now=now)
     caller = Caller(user=report.reporter)
     with transaction.atomic():
         _insert_with_unique_tracking_id(report)
@@ -284,8 +289,9 @@ def report_dispatch(*, caller: Caller, report: Report, agency: str) -> Report:
         report.status, report.holder = Status.DISPATCHED, target
         report.dispatched_at = report.dispatched_at or now
         report.published_at = report.published_at or now
+        due_fields = apply_deadlines(report, Action.DISPATCH, now=now)
         report.save(update_fields=["status", "holder", "dispatched_at", "published_at",
-                                   "updated_at"])
+                                   "updated_at", *due_fields])
         _grant(report, target, now)
         _append(report, Action.DISPATCH, caller=caller, actor=actor, from_status=previous,
                 visibility=Visibility.PUBLIC, now=now, from_agency_id=from_agency,
@@ -306,16 +312,18 @@ def report_forward(*, caller: Caller, report: Report, agency: str, reason: str) 
                                         "internal dispatch instead of a forward.")
                                       % {"name": target.name}, field="agency")
         previous, from_agency = report.status, report.holder_id
+        # The due dates stay: the clock keeps counting from the original receipt and dispatch.
         report.status, report.holder = Status.DISPATCHED, target
         report.forward_count += 1
         report.save(update_fields=["status", "holder", "forward_count", "updated_at"])
         _grant(report, target, now)
-        _append(report, Action.FORWARD, caller=caller, actor=actor, from_status=previous,
-                visibility=Visibility.PUBLIC, now=now, message=reason,
-                from_agency_id=from_agency, to_agency_id=target.pk,
-                data={"forward_count": report.forward_count})
+        event = _append(report, Action.FORWARD, caller=caller, actor=actor,
+                        from_status=previous, visibility=Visibility.PUBLIC, now=now,
+                        message=reason, from_agency_id=from_agency, to_agency_id=target.pk,
+                        data={"forward_count": report.forward_count})
         if report.forward_count > settings.ADUAN["FORWARD_ALERT_LIMIT"]:
-            notifications.alert_national_admins(report, reason="forward_limit")
+            notifications.alert_national_admins(report, reason="forward_limit",
+                                                event_id=event.pk)
     return report
 
 
@@ -366,7 +374,7 @@ def _simple_move(*, caller: Caller, report: Report, action: str, visibility: str
     with transaction.atomic():
         report = _lock(report)
         actor = _authorise(caller, report, action)
-        previous = report.status
+        previous, previous_severity = report.status, report.severity
         # Field values are worked out from the report as it was before the move.
         changes = {key: (value(report, now) if callable(value) else value)
                    for key, value in (fields or {}).items()}
@@ -374,16 +382,26 @@ def _simple_move(*, caller: Caller, report: Report, action: str, visibility: str
                                     has_holder=report.holder_id is not None)
         for key, value in changes.items():
             setattr(report, key, value)
-        report.save(update_fields=["status", "updated_at", *changes])
+        due_fields = apply_deadlines(report, action, now=now)
+        if "severity" in changes and report.severity != previous_severity:
+            due_fields += report_resolution_recompute(report, now=now)
+        report.save(update_fields=["status", "updated_at", *changes, *due_fields])
         _append(report, action, caller=caller, actor=actor, from_status=previous,
                 visibility=visibility, now=now, message=message, public=public,
                 data=data, to_agency_id=report.holder_id)
     return report
 
 
-def report_accept(*, caller: Caller, report: Report) -> Report:
+def report_accept(*, caller: Caller, report: Report, severity: str | None = None) -> Report:
+    """The agency takes the report on; it may say how much work it needs (sets the deadline)."""
+    if severity is not None and severity not in Severity.values:
+        raise InvalidInput(_("Unknown severity %(severity)r; allowed: %(allowed)s.")
+                           % {"severity": severity, "allowed": ", ".join(Severity.values)},
+                           field="severity")
     return _simple_move(caller=caller, report=report, action=Action.ACCEPT,
-                        visibility=Visibility.PUBLIC)
+                        visibility=Visibility.PUBLIC,
+                        fields={"severity": severity} if severity else None,
+                        data={"severity": severity} if severity else None)
 
 
 def report_request_info(*, caller: Caller, report: Report, message: str) -> Report:
@@ -472,7 +490,12 @@ def report_categorise(*, caller: Caller, report: Report, category: str) -> Repor
         if previous == target.pk:
             return report
         report.category = target
-        report.save(update_fields=["category", "updated_at"])
+        # SLA policies depend on the category: its due dates are worked out again.
+        due = {name: value for name, value in recomputed_deadlines(report).items()
+               if getattr(report, name) != value}
+        for name, value in due.items():
+            setattr(report, name, value)
+        report.save(update_fields=["category", "updated_at", *due])
         _append(report, Action.CATEGORISE, caller=caller, actor=actor,
                 from_status=report.status, visibility=Visibility.STAFF, now=now,
                 data={"from": previous, "to": target.pk})
@@ -536,6 +559,8 @@ def reporter_identity_reveal(*, caller: Caller, report: Report) -> dict:
     """Show who filed the report. National admins only; every look is audited."""
     if view_level(caller, report) is None:
         raise ReportNotFound()
+    if not caller.is_authenticated:
+        raise Unauthenticated()
     if not caller.is_national_admin:
         raise Forbidden(_("Only a national admin may see who filed an anonymous report."))
     AuditEntry.objects.create(

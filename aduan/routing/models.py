@@ -71,8 +71,9 @@ class RoutingSuggestion(models.Model):
 class ReportSupport(models.Model):
     """A citizen who has the same problem supports an open report instead of filing again."""
 
+    # The unique (report, user) index serves lookups and counts by report.
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE,
-                               related_name="supports")
+                               related_name="supports", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
