@@ -143,3 +143,33 @@ def test_categorise_is_refused_to_the_reporter_and_for_unknown_categories(api, c
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
     assert api.post(f"/reports/{report.tracking_id}/categorise", {"category": "bansos"},
                     token=cast.admin_b.token).status_code == 404
+
+
+def test_suggestions_are_shown_only_to_staff_who_may_read_the_report(api, cast):
+    report, pin = submit(**{**POTHOLE, "region_code": "35.78.02"})
+    routing_services.report_route(report_id=report.pk, router=router_with_threshold(0.0))
+    tid = report.tracking_id
+
+    def routing_for(**who):
+        response = api.get(f"/reports/{tid}", **who)
+        assert response.status_code == 200
+        return response.json()["routing"]
+
+    for member in (cast.national, cast.admin_a, cast.leader_a):
+        shown = routing_for(token=member.token)
+        assert shown["decision"] == "auto_dispatched" and shown["reason"] is None
+    # another unit, agency B, other citizens, the public and the reporter see the published
+    # report only
+    for who in ({"token": cast.unit_a.token}, {"token": cast.admin_b.token},
+                {"token": cast.citizen.token}, {}, {"pin": pin}):
+        assert routing_for(**who) is None
+
+
+def test_a_report_is_routed_once_unless_asked_again():
+    report, _pin = submit(**POTHOLE)
+    router = router_with_threshold(1.01)
+    assert routing_services.report_route(report_id=report.pk, router=router) is not None
+    assert routing_services.report_route(report_id=report.pk, router=router) is None
+    again = routing_services.report_route(report_id=report.pk, router=router_with_threshold(0.0),
+                                          again=True)
+    assert again.decision == Decision.AUTO_DISPATCHED

@@ -155,6 +155,7 @@ def load_demo() -> int:
         admin = caller_for_user(users["admin.nasional"])
         agency_admin = caller_for_user(users["admin.surabaya"])
         province_admin = caller_for_user(users["admin.jatim"])
+        waiting = []
         for scenario in SCENARIOS:
             account = users[CITIZEN[0]] if not scenario.anonymous else None
             report, _pin = services.report_submit(
@@ -167,5 +168,16 @@ def load_demo() -> int:
                 user=account)
             reporter = caller_for_user(account) if account else Caller(pin_report_id=report.pk)
             _play(report, scenario.steps, admin, agency_admin, province_admin, reporter)
+            waiting.append(report.pk)
         ReferenceDataset.objects.create(name="demo", fingerprint="demo", rows=len(SCENARIOS))
+    _suggest(waiting)
     return len(SCENARIOS)
+
+
+def _suggest(report_ids: list[int]) -> None:
+    """Give the demo's unverified reports the router's suggestions, without dispatching them:
+    the demo keeps reports waiting for a verifier, to practise on."""
+    from aduan.routing.services import report_route
+
+    for pk in report_ids:
+        report_route(report_id=pk, allow_dispatch=False)

@@ -21,9 +21,9 @@ from .training import report_text
 logger = logging.getLogger(__name__)
 
 
-def _decide(report: Report, route: Route) -> tuple[str, str]:
+def _decide(report: Report, route: Route, allow_dispatch: bool) -> tuple[str, str]:
     """Auto-dispatch or leave to the verifier, with the reason when it is left."""
-    if not settings.ADUAN["AUTO_DISPATCH"]:
+    if not (allow_dispatch and settings.ADUAN["AUTO_DISPATCH"]):
         return Decision.NEEDS_VERIFIER, "auto_dispatch_off"
     if report.holder_id is not None:
         return Decision.NEEDS_VERIFIER, "sent_to_agency"
@@ -48,21 +48,25 @@ def _store(report: Report, route: Route, decision: str, reason: str) -> RoutingS
     return suggestion
 
 
-def report_route(*, report_id: int, router: Router | None = None) -> RoutingSuggestion | None:
+def report_route(*, report_id: int, router: Router | None = None, allow_dispatch: bool = True,
+                 again: bool = False) -> RoutingSuggestion | None:
     """Route a submitted report: store the suggestions, and dispatch it as the system if sure.
 
-    A report that a human already moved on is left alone; if a verifier acts
+    A report is routed once (``again`` re-routes it, e.g. after retraining); a
+    report that a human already moved on is left alone; if a verifier acts
     while the router works, the workflow refuses the system's dispatch and the
     suggestion stays for the record.
     """
     report = Report.objects.select_related("holder").filter(pk=report_id).first()
     if report is None or report.status != Status.SUBMITTED:
         return None
+    if not again and RoutingSuggestion.objects.filter(report=report).exists():
+        return None
     router = router or Router.load()
     item = RouteInput(report_text(report.title, report.body, report.address),
                       region=report.region_id, category=report.category_id)
     route = router.route([item])[0]
-    decision, reason = _decide(report, route)
+    decision, reason = _decide(report, route, allow_dispatch)
     suggestion = _store(report, route, decision, reason)
     if decision == Decision.AUTO_DISPATCHED:
         try:
