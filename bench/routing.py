@@ -33,11 +33,10 @@ PLACES = ["di kec. Rungkut Surabaya", "Jaksel", "kab. Kukar", "di Kota Bandung",
 
 
 def cold_start() -> None:
-    import numpy as np
     from django.conf import settings
 
     from aduan.routing.corpus import seed_examples
-    from aduan.routing.management.commands.routing import coldstart_figures
+    from aduan.routing.evaluation import coldstart_figures
     from aduan.routing.training import train_category
 
     started = time.perf_counter()
@@ -50,7 +49,6 @@ def cold_start() -> None:
     print(f"cold start on {figures['messages']} hand-written messages: top1 {figures['top1']:.3f}"
           f" top3 {figures['top3']:.3f}; above the threshold: {figures['auto_share_at_threshold']:.3f}"
           f" of messages, {figures['auto_precision_at_threshold']} right")
-    del np
 
 
 def messages(n: int) -> list[str]:

@@ -130,11 +130,9 @@ def main() -> None:
     places = Places(args.text_only)
     texts = [text_of(r, not args.no_address) for r in train]
     labels = [office_label(r["instansi"]) for r in train]
-    cut = int(len(train) * 0.85)
-    model = TextClassifier(c=args.c).fit(texts[:cut], labels[:cut])
-    model.calibrate(texts[cut:], labels[cut:], precision=0.95)
-    final = TextClassifier(c=args.c, temperature=model.temperature, threshold=model.threshold)
-    final.fit(texts, labels)
+    cut = int(len(train) * 0.85)  # calibrated on the last months of 2022, then refit on all
+    final = TextClassifier(c=args.c).fit_calibrated(
+        texts, labels, [i >= cut for i in range(len(texts))], precision=0.95)
     test_texts = [text_of(r, not args.no_address) for r in test]
     predictions = final.predict(test_texts, k=3)
     truth = [r["instansi"] for r in test]

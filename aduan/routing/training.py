@@ -10,15 +10,13 @@ mistakes back).
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
-from sklearn.metrics import f1_score
 
 from aduan.reports.models import Report, ReportEvent
 from aduan.reports.workflow import Action, Actor
 
-from .classifier import TextClassifier, coverage_at
+from .classifier import TextClassifier
 from .corpus import Example, group_split, seed_examples
 from .models import ModelKind
 from .store import forget, model_save
@@ -70,33 +68,10 @@ def history_labels(limit: int | None = None) -> list[Label]:
 
 def _fit_calibrated(texts, labels, held_texts, held_labels, c: float,
                     precision: float) -> TextClassifier:
-    """Calibrate on held-out data, then refit on everything with the same settings."""
-    model = TextClassifier(c=c).fit(texts, labels)
-    model.calibrate(held_texts, held_labels, precision=precision)
-    model.metrics = held_out_metrics(model, held_texts, held_labels)
-    final = TextClassifier(c=c, temperature=model.temperature, threshold=model.threshold,
-                           metrics=model.metrics)
-    return final.fit([*texts, *held_texts], [*labels, *held_labels])
-
-
-def held_out_metrics(model: TextClassifier, texts, labels) -> dict:
-    predictions = model.predict(texts, k=3)
-    truth = np.array(labels)
-    top1 = np.array([p.label for p in predictions])
-    confidence = np.array([p.confidence for p in predictions])
-    correct = (top1 == truth).astype(float)
-    auto = confidence >= model.threshold
-    return {
-        "held_out": len(labels),
-        "top1": round(float(correct.mean()), 4) if len(labels) else 0.0,
-        "top3": round(float(np.mean([t in p.labels for t, p in zip(labels, predictions)])), 4)
-        if len(labels) else 0.0,
-        "macro_f1": round(float(f1_score(truth, top1, average="macro")), 4) if len(labels) else 0.0,
-        "coverage_at_95": round(coverage_at(confidence, correct, 0.95), 4),
-        "threshold": round(model.threshold, 4),
-        "auto_share": round(float(auto.mean()), 4) if len(labels) else 0.0,
-        "auto_precision": round(float(correct[auto].mean()), 4) if auto.any() else None,
-    }
+    """Calibrate on the held-out rows, then refit on everything with the same settings."""
+    held = [False] * len(texts) + [True] * len(held_texts)
+    return TextClassifier(c=c).fit_calibrated([*texts, *held_texts], [*labels, *held_labels],
+                                              held, precision=precision)
 
 
 def _split_history(labels: list[Label]) -> tuple[list[Label], list[Label]]:

@@ -4,39 +4,17 @@ import csv
 import json as jsonlib
 import time
 
-import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from aduan.agencies.models import Level, RuleSource
 from aduan.agencies.rules import RuleError, rule_delete, rule_list, rule_set, rules_load_defaults
 
-from ...classifier import coverage_at
 from ...corpus import seed_examples
+from ...evaluation import coldstart_figures
 from ...models import ClassifierModel, ModelKind
-from ...router import DATA
 from ...store import category_model
-from ...training import held_out_metrics, history_labels, train, train_category
-
-
-def coldstart_eval() -> list[tuple[str, str]]:
-    with open(DATA / "coldstart_eval.csv", newline="", encoding="utf-8") as fh:
-        return [(row["text"], row["category"]) for row in csv.DictReader(fh)]
-
-
-def coldstart_figures(model) -> dict:
-    """Accuracy of a category model on hand-written messages it has never seen."""
-    texts, labels = zip(*coldstart_eval())
-    predictions = model.predict(list(texts), k=3)
-    correct = np.array([p.label == y for p, y in zip(predictions, labels)], dtype=float)
-    confidence = np.array([p.confidence for p in predictions])
-    auto = confidence >= model.threshold
-    return {"messages": len(labels), "top1": round(float(correct.mean()), 4),
-            "top3": round(float(np.mean([y in p.labels for p, y in zip(predictions, labels)])), 4),
-            "coverage_at_95": round(coverage_at(confidence, correct, 0.95), 4),
-            "auto_share_at_threshold": round(float(auto.mean()), 4),
-            "auto_precision_at_threshold": round(float(correct[auto].mean()), 4)
-            if auto.any() else None}
+from ...training import history_labels, train, train_category
 
 
 class Command(BaseCommand):
