@@ -47,8 +47,9 @@ def cold_start() -> None:
     print(f"seed corpus held-out (unseen problems): top1 {held['top1']:.3f} threshold "
           f"{held['threshold']:.3f} (trained in {seconds:.1f}s)")
     print(f"cold start on {figures['messages']} hand-written messages: top1 {figures['top1']:.3f}"
-          f" top3 {figures['top3']:.3f}; above the threshold: {figures['auto_share_at_threshold']:.3f}"
-          f" of messages, {figures['auto_precision_at_threshold']} right")
+          f" top3 {figures['top3']:.3f}; above the threshold: "
+          f"{figures['auto_share_at_threshold']:.3f} of messages, "
+          f"{figures['auto_precision_at_threshold']} right")
 
 
 def messages(n: int) -> list[str]:

@@ -106,7 +106,11 @@ def to_agency(label: str, kel: str, kec: str) -> str:
 
 
 def same(a: str, b: str) -> bool:
-    return a.lower().replace(".", "").replace(" ", "") == b.lower().replace(".", "").replace(" ", "")
+    return _loose(a) == _loose(b)
+
+
+def _loose(name: str) -> str:
+    return name.lower().replace(".", "").replace(" ", "")
 
 
 def main() -> None:
@@ -159,8 +163,8 @@ def main() -> None:
 
 def macro_f1(truth: list[str], predicted: list[str]) -> float:
     """Macro-F1 over the agencies that occur in the test set (names compared loosely)."""
-    norm = [t.lower().replace(" ", "").replace(".", "") for t in truth]
-    pred = [p.lower().replace(" ", "").replace(".", "") for p in predicted]
+    norm = [_loose(t) for t in truth]
+    pred = [_loose(p) for p in predicted]
     scores = []
     for label in set(norm):
         tp = sum(1 for t, p in zip(norm, pred) if t == label and p == label)

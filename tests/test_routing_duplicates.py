@@ -23,7 +23,8 @@ def garbage(cast):
                         ("anonymous", {"anonymous": True, "reporter_name": "Rahasia Sekali"}),
                         ("waiting", {})):
         report, _pin = submit(title="Sampah TPS pasar tidak diangkut",
-                              body="Sampah menumpuk di TPS pasar, bau busuk, hubungi 0812-3456-7890",
+                              body="Sampah menumpuk di TPS pasar, bau busuk, hubungi "
+                                   "0812-3456-7890",
                               category="lingkungan", region_code="35.78.01", **extra)
         if name != "waiting":
             services.report_dispatch(caller=cast.national.caller, report=report,

@@ -58,7 +58,8 @@ def test_admin_rules_override_defaults_and_survive_a_reload(cast):
     Category.objects.create(code="jalan_rusak", name="Jalan rusak", name_en="Damaged roads",
                             parent_id="jalan_drainase")
     rule = rule_set(category="jalan_drainase", region="35.78.02", level="kabupaten_kota",
-                    agency="pemprov-jawa-timur.dpupr", note="ruas provinsi", user=cast.national.user)
+                    agency="pemprov-jawa-timur.dpupr", note="ruas provinsi",
+                    user=cast.national.user)
     assert rule.source == RuleSource.ADMIN
     assert route_agency(category="jalan_rusak", region="35.78.02.1001").agency \
         == "pemprov-jawa-timur.dpupr"  # the sub-category inherits its parent's rules

@@ -170,6 +170,7 @@ class Router:
                                 and home in region_chain(route.region_code))
         if fits and confidence >= self.agency_model.threshold and confidence > route.confidence:
             route.agency, route.confidence = agency, round(confidence, 4)
-            route.threshold, route.exact, route.source = self.agency_model.threshold, True, "history"
+            route.threshold = self.agency_model.threshold
+            route.exact, route.source = True, "history"
             route.candidates = [Candidate(route.category, agency, route.confidence),
                                 *[c for c in route.candidates if c.agency != agency]][:TOP]

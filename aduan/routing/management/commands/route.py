@@ -34,7 +34,8 @@ def parse(line: str) -> tuple[object, RouteInput | None, dict | None]:
     if not isinstance(region, (str, type(None))) or not isinstance(category, (str, type(None))):
         return ident, None, {"code": "invalid_input",
                              "message": "region_code and category must be text when given."}
-    return ident, RouteInput(text[:MAX_TEXT], region=region or None, category=category or None), None
+    item = RouteInput(text[:MAX_TEXT], region=region or None, category=category or None)
+    return ident, item, None
 
 
 class Command(BaseCommand):
