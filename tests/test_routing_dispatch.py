@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from aduan.reports import services
 from aduan.reports.models import Report, ReportEvent
 from aduan.routing import services as routing_services
+from aduan.routing import tasks
 from aduan.routing.models import Decision, RoutingSuggestion
 from aduan.routing.router import Router
 from aduan.routing.training import history_labels
@@ -90,16 +91,33 @@ def test_the_reporters_category_comes_first(settings):
     assert suggestion.reason == "auto_dispatch_off"
 
 
-def test_submission_hands_the_report_to_the_router_after_commit(
-        api, settings, django_capture_on_commit_callbacks):
+def test_submission_kicks_the_routing_sweep_at_most_once_a_second(api, settings, monkeypatch):
     settings.ADUAN = {**settings.ADUAN, "ROUTING": "task"}
-    with django_capture_on_commit_callbacks(execute=True):
+    monkeypatch.setattr(tasks, "_last_kick", 0.0)
+    for _ in range(3):
         created = api.post("/reports", {"kind": "complaint", "title": "Air PDAM mati",
                                         "body": "Air PDAM tidak mengalir 3 hari di Sby"})
-    assert created.status_code == 201
-    report = Report.objects.get(tracking_id=created.json()["tracking_id"])
-    task = DBTaskResult.objects.get(task_path="aduan.routing.tasks.route_submitted_report")
-    assert task.args_kwargs["args"] == [report.pk]
+        assert created.status_code == 201
+    kicks = DBTaskResult.objects.filter(task_path="aduan.routing.tasks.route_new_reports")
+    assert kicks.count() == 1 and kicks.get().run_after is not None
+
+
+def test_the_sweep_routes_every_waiting_report_once(monkeypatch):
+    waiting = [submit(**POTHOLE)[0] for _ in range(3)]
+    router = router_with_threshold(1.01)
+    monkeypatch.setattr(Router, "load", classmethod(lambda cls, **kw: router))
+    assert routing_services.route_pending_exists()
+    assert tasks.route_new_reports.call() == 3
+    assert RoutingSuggestion.objects.filter(report__in=waiting).count() == 3
+    assert routing_services.route_pending(router=router) == 0
+    assert not routing_services.route_pending_exists()
+    # traffic: the sweep runs again shortly after a run that found work
+    follow_up = DBTaskResult.objects.filter(task_path="aduan.routing.tasks.route_new_reports")
+    assert follow_up.count() == 1
+    assert tasks.routing_safety_net() is False
+
+
+def test_inline_routing_runs_after_commit(api, settings, django_capture_on_commit_callbacks):
     settings.ADUAN = {**settings.ADUAN, "ROUTING": "inline"}
     with django_capture_on_commit_callbacks(execute=True):
         created = api.post("/reports", {"kind": "complaint", "title": "Air PDAM mati",

@@ -229,19 +229,20 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None
 def _queue_routing(report_id: int) -> None:
     """Hand the report to the router (no wrong door) once the submission has committed.
 
-    With the database task queue the task row is written in the submission's own
-    transaction: it becomes visible to workers exactly when the report does, a
-    crash cannot leave a report unrouted, and intake pays no second commit.
+    With the database task queue the kick is written in the submission's own
+    transaction, so the sweep it starts can never miss the report because of a
+    crash between commit and kick.
     """
-    from aduan.routing.tasks import route_submitted_report
+    from aduan.routing.services import report_route
+    from aduan.routing.tasks import routing_kick
 
     mode = settings.ADUAN["ROUTING"]
     if mode == "task" and settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
-        route_submitted_report.enqueue(report_id)
+        routing_kick()
     elif mode == "task":
-        transaction.on_commit(partial(route_submitted_report.enqueue, report_id), robust=True)
+        transaction.on_commit(routing_kick, robust=True)
     elif mode == "inline":
-        transaction.on_commit(partial(route_submitted_report.call, report_id), robust=True)
+        transaction.on_commit(partial(report_route, report_id=report_id), robust=True)
 
 
 # --- reporter authentication -------------------------------------------------------

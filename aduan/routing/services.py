@@ -1,6 +1,7 @@
 """Routing actions: route a new report (and dispatch it when sure), and citizens' support."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,6 +21,11 @@ from .training import report_text
 
 logger = logging.getLogger(__name__)
 
+PENDING_BATCH = 200
+# Reports older than this without a suggestion were left to people on purpose (routing off,
+# a failure): the sweep does not reach back further.
+PENDING_WINDOW = timedelta(days=2)
+
 
 def _decide(report: Report, route: Route, allow_dispatch: bool) -> tuple[str, str]:
     """Auto-dispatch or leave to the verifier, with the reason when it is left."""
@@ -36,46 +42,83 @@ def _decide(report: Report, route: Route, allow_dispatch: bool) -> tuple[str, st
     return Decision.AUTO_DISPATCHED, ""
 
 
-def _store(report: Report, route: Route, decision: str, reason: str) -> RoutingSuggestion:
+def _store(report: Report, route: Route, decision: str, reason: str, *,
+           replace: bool) -> RoutingSuggestion | None:
+    """Record the proposal; None if another worker recorded one first (it does the rest)."""
     fields = {"created_at": timezone.now(), "category_id": route.category,
               "region_id": route.region_code, "level": route.level,
               "agency_id": route.agency, "confidence": route.confidence,
               "threshold": route.threshold,
               "candidates": [c.as_dict() for c in route.candidates],
               "decision": decision, "reason": reason, "model_id": route.model_id}
-    suggestion, _created = RoutingSuggestion.objects.update_or_create(report=report,
-                                                                      defaults=fields)
+    if replace:
+        return RoutingSuggestion.objects.update_or_create(report=report, defaults=fields)[0]
+    try:
+        with transaction.atomic():
+            return RoutingSuggestion.objects.create(report=report, **fields)
+    except IntegrityError:
+        return None
+
+
+def _item(report: Report) -> RouteInput:
+    return RouteInput(report_text(report.title, report.body, report.address),
+                      region=report.region_id, category=report.category_id)
+
+
+def _apply(report: Report, route: Route, *, allow_dispatch: bool = True,
+           replace: bool = False) -> RoutingSuggestion | None:
+    decision, reason = _decide(report, route, allow_dispatch)
+    suggestion = _store(report, route, decision, reason, replace=replace)
+    if suggestion is not None and decision == Decision.AUTO_DISPATCHED:
+        try:
+            _dispatch_as_system(report, route)
+        except DomainError as exc:
+            # A verifier acted first: the workflow refused the system's move.
+            logger.info("report %s: automatic dispatch refused (%s)", report.pk, exc.code)
+            suggestion.decision, suggestion.reason = Decision.NEEDS_VERIFIER, "dispatch_refused"
+            suggestion.save(update_fields=["decision", "reason"])
     return suggestion
 
 
 def report_route(*, report_id: int, router: Router | None = None, allow_dispatch: bool = True,
                  again: bool = False) -> RoutingSuggestion | None:
-    """Route a submitted report: store the suggestions, and dispatch it as the system if sure.
+    """Route one submitted report: store the suggestions, and dispatch it as the system if sure.
 
     A report is routed once (``again`` re-routes it, e.g. after retraining); a
-    report that a human already moved on is left alone; if a verifier acts
-    while the router works, the workflow refuses the system's dispatch and the
-    suggestion stays for the record.
+    report that a human already moved on is left alone.
     """
     report = Report.objects.select_related("holder").filter(pk=report_id).first()
     if report is None or report.status != Status.SUBMITTED:
         return None
     if not again and RoutingSuggestion.objects.filter(report=report).exists():
         return None
-    router = router or Router.load()
-    item = RouteInput(report_text(report.title, report.body, report.address),
-                      region=report.region_id, category=report.category_id)
-    route = router.route([item])[0]
-    decision, reason = _decide(report, route, allow_dispatch)
-    suggestion = _store(report, route, decision, reason)
-    if decision == Decision.AUTO_DISPATCHED:
-        try:
-            _dispatch_as_system(report, route)
-        except DomainError as exc:
-            logger.info("report %s: automatic dispatch refused (%s)", report.pk, exc.code)
-            suggestion.decision, suggestion.reason = Decision.NEEDS_VERIFIER, "dispatch_refused"
-            suggestion.save(update_fields=["decision", "reason"])
-    return suggestion
+    route = (router or Router.load()).route([_item(report)])[0]
+    return _apply(report, route, allow_dispatch=allow_dispatch, replace=again)
+
+
+def _pending():
+    since = timezone.now() - PENDING_WINDOW
+    return Report.objects.filter(status=Status.SUBMITTED, received_at__gte=since,
+                                 routing__isnull=True)
+
+
+def route_pending_exists() -> bool:
+    return _pending().exists()
+
+
+def route_pending(*, limit: int = PENDING_BATCH, router: Router | None = None) -> int:
+    """Route the oldest submitted reports that have no suggestion yet; return how many.
+
+    One indexed query finds them (status, receipt time, no suggestion) and the
+    classifier scores the whole batch at once. Two workers running this at the
+    same time route a report once: the unique suggestion row decides who does.
+    """
+    ids = list(_pending().order_by("received_at", "pk").values_list("pk", flat=True)[:limit])
+    if not ids:
+        return 0
+    reports = list(Report.objects.select_related("holder").filter(pk__in=ids).order_by("pk"))
+    routes = (router or Router.load()).route([_item(r) for r in reports])
+    return sum(_apply(report, route) is not None for report, route in zip(reports, routes))
 
 
 def _dispatch_as_system(report: Report, route: Route) -> None:

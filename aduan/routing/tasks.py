@@ -1,12 +1,54 @@
-"""Background tasks of the routing app (run by the database-backed worker)."""
+"""Background tasks of the routing app (run by the database-backed worker).
+
+Intake never writes a task row per report: a web process kicks the routing
+sweep at most once a second, and the sweep routes every waiting report in
+batches and runs again while it finds work. The worker's scheduler also kicks
+it every half minute, which picks up a report whose kick fell in a window
+just after a sweep looked.
+"""
+
+import threading
+import time
+from datetime import timedelta
 
 from django.tasks import task
+from django.utils import timezone
 
-from .services import report_route
+from .services import PENDING_BATCH, route_pending, route_pending_exists
+
+KICK_EVERY = 1.0
+_last_kick = 0.0
+_kick_lock = threading.Lock()
 
 
 @task()
-def route_submitted_report(report_id: int) -> str | None:
-    """Route a report after its submission committed; return the decision taken."""
-    suggestion = report_route(report_id=report_id)
-    return suggestion.decision if suggestion else None
+def route_new_reports() -> int:
+    """Route waiting reports; run again shortly while there is traffic."""
+    routed = route_pending()
+    if routed >= PENDING_BATCH:
+        route_new_reports.enqueue()
+    elif routed:
+        route_new_reports.using(run_after=timezone.now() + timedelta(seconds=KICK_EVERY)) \
+            .enqueue()
+    return routed
+
+
+def routing_kick(*, force: bool = False) -> bool:
+    """Enqueue the routing sweep unless this process did so within the last second.
+
+    The sweep starts a second later, so the reports submitted meanwhile (whose
+    kicks were skipped) have committed by the time it looks.
+    """
+    global _last_kick
+    with _kick_lock:
+        now = time.monotonic()
+        if not force and now - _last_kick < KICK_EVERY:
+            return False
+        _last_kick = now
+    route_new_reports.using(run_after=timezone.now() + timedelta(seconds=KICK_EVERY)).enqueue()
+    return True
+
+
+def routing_safety_net() -> bool:
+    """Kick the sweep if reports wait unrouted (called by the worker's scheduler)."""
+    return route_pending_exists() and routing_kick(force=True)

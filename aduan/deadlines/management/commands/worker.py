@@ -2,7 +2,8 @@
 
 It is django-tasks-db's ``db_worker`` (same options: claiming a task is safe
 with many workers on many machines) with one more thread that enqueues the
-deadline sweep every ``ADUAN_SWEEP_INTERVAL_SECONDS``.
+deadline sweep every ``ADUAN_SWEEP_INTERVAL_SECONDS`` and kicks the routing sweep
+every half minute.
 """
 
 import logging
@@ -12,6 +13,7 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from aduan.deadlines.tasks import schedule_periodic
+from aduan.routing.tasks import routing_safety_net
 
 logger = logging.getLogger(__name__)
 TICK_SECONDS = 30
@@ -21,6 +23,7 @@ def _scheduler(stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             schedule_periodic()
+            routing_safety_net()  # reports whose kick fell just after a routing sweep
         except Exception:  # a database hiccup must not kill the scheduler thread
             logger.exception("could not schedule the periodic sweep")
         finally:
