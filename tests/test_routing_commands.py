@@ -65,3 +65,10 @@ def test_train_evaluate_and_corpus(tmp_path, retrained):
     target = tmp_path / "corpus.csv"
     run("routing", "corpus", "--output", str(target))
     assert len(target.read_text(encoding="utf-8").splitlines()) > 22 * 300
+
+
+def test_setup_trains_the_router_only_when_it_has_no_model():
+    from django.core.management import load_command_class
+
+    command = load_command_class("aduan.reports", "setup")
+    assert "train the router" in command.help
