@@ -279,6 +279,14 @@ ADUAN = {
     # Forwards after which the national admin is alerted (no wrong door).
     "FORWARD_ALERT_LIMIT": env_int("ADUAN_FORWARD_ALERT_LIMIT", 3),
     "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),
+    # Attachments per message and bytes per file (photos and PDFs).
+    "ATTACHMENT_MAX_FILES": env_int("ADUAN_ATTACHMENT_MAX_FILES", 5),
+    "ATTACHMENT_MAX_BYTES": env_int("ADUAN_ATTACHMENT_MAX_MB", 5) * 1024 * 1024,
+    # Map tiles for the report form's location pin ({z}/{x}/{y} URL template); the tile
+    # server's origin is added to the CSP's img-src. Empty: no map, coordinates by hand.
+    "MAP_TILES_URL": env_str("ADUAN_MAP_TILES_URL",
+                             "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    "MAP_ATTRIBUTION": env_str("ADUAN_MAP_ATTRIBUTION", "© OpenStreetMap contributors"),
     # Domain used in Message-IDs of outgoing mail.
     "MAIL_DOMAIN": env_str("ADUAN_MAIL_DOMAIN", "aduan.localhost"),
 }

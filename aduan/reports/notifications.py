@@ -35,6 +35,9 @@ _REPORTER_MESSAGES = {
     Action.REOPEN: (_("Report %(id)s reopened"), _("Your report %(id)s was reopened.")),
 }
 
+# A signed-off draft is the agency's follow-up: the reporter hears the same.
+_REPORTER_MESSAGES[Action.SIGN_OFF] = _REPORTER_MESSAGES[Action.RESPOND]
+
 
 def _render(template, context: dict) -> str:
     parts = []
