@@ -115,7 +115,8 @@ def attachments_store(*, report: Report, prepared: list[Prepared], from_reporter
     """Save cleaned files through the storage API and record them; call inside the service."""
     saved = []
     for number, item in enumerate(prepared, start=1):
-        kind = _("photo") if item.content_type.startswith("image/") else _("document")
+        # Stored names are data, not UI: fixed, and free of whatever the sender called the file.
+        kind = "foto" if item.content_type.startswith("image/") else "dokumen"
         attachment = Attachment(
             public_id=uuid.uuid4(), report=report, event=event, draft=draft,
             name=f"{kind}-{number}{item.extension}", content_type=item.content_type,
