@@ -109,3 +109,8 @@ def submit(**overrides):
     user = overrides.pop("user", None)
     fields.update(overrides)
     return services.report_submit(data=services.NewReport(**fields), user=user)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last: their live server leaves a flushed database behind."""
+    items.sort(key=lambda item: "/browser/" in str(item.fspath))
