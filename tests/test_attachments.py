@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 from PIL import Image
 from webutil import photo_with_gps, tiny_pdf
 
@@ -50,17 +51,17 @@ def test_big_photos_are_scaled_down():
     ("doc.pdf", b"%PDF-1.4 truncated", "incomplete"),
 ])
 def test_files_that_are_not_what_they_claim_are_refused(name, data, message):
-    with pytest.raises(InvalidInput) as exc:
+    with pytest.raises(InvalidInput) as exc, translation.override("en"):
         attachments_prepare([Upload(name, data)])
     assert message in str(exc.value) and exc.value.field == "attachments"
 
 
 def test_limits_on_size_and_count(settings):
     settings.ADUAN = {**settings.ADUAN, "ATTACHMENT_MAX_BYTES": 1000}
-    with pytest.raises(InvalidInput, match="larger than"):
+    with pytest.raises(InvalidInput, match="larger than"), translation.override("en"):
         prepare(photo_with_gps())
     settings.ADUAN = {**settings.ADUAN, "ATTACHMENT_MAX_FILES": 2, "ATTACHMENT_MAX_BYTES": 10**7}
-    with pytest.raises(InvalidInput, match="at most 2"):
+    with pytest.raises(InvalidInput, match="at most 2"), translation.override("en"):
         prepare(tiny_pdf(), tiny_pdf(), tiny_pdf())
 
 
