@@ -12,7 +12,6 @@ recreated unless --reuse finds it filled) say where it runs.
 """
 
 import argparse
-import io
 import os
 import random
 import statistics
@@ -172,8 +171,8 @@ def _fill_sql(conn, n: int, pin_hash: str) -> None:
       FROM generate_series(1, {n}) AS g
     ) AS t
     JOIN ids USING (g)
-    JOIN places p ON p.i = 1 + (t.g * 7919) % {counts['places']}
-    JOIN holders h ON h.i = 1 + CASE WHEN t.g % 5 = 0 THEN t.g % 40 ELSE (t.g * 104729) %
+    JOIN places p ON p.i = 1 + (t.g::bigint * 7919) % {counts['places']}
+    JOIN holders h ON h.i = 1 + CASE WHEN t.g % 5 = 0 THEN t.g % 40 ELSE (t.g::bigint * 104729) %
       {counts['holders']} END
     JOIN cats c ON c.i = 1 + t.g % {counts['cats']}
     """)

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 from PIL import Image

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, Role
+from aduan.agencies.selectors import agency_search
 from aduan.portal.forms import MultipleFileField
-from aduan.portal.views.public import agency_search
 from aduan.reports.workflow import ArchiveReason
 
 

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from aduan.agencies.models import Agency, NON_HOLDING_KINDS, Region
+from aduan.agencies.selectors import agency_search, region_children, region_search
 from aduan.lib import tracking
 from aduan.reports.access import (ANONYMOUS, View, attachment_get_for_caller,
                                   report_get_for_caller)
@@ -15,7 +15,6 @@ from aduan.reports.presenters import (attachments_for, events_for, report_data,
                                       report_summary)
 from aduan.reports.selectors import ReportFilters, report_counters, report_list
 
-from .. import regions
 from ..auth import portal_caller
 from ..forms import ListingForm, MessageForm, RatingForm
 from .common import names_for
@@ -35,10 +34,10 @@ def home(request):
 
 def _region_options(code: str) -> list[tuple[str, str, bool]]:
     """Provinces, and the regencies of the chosen province, for the listing filter."""
-    options = [(c, n, False) for c, n in regions.children(None)]
+    options = [(c, n, False) for c, n in region_children(None)]
     if code:
         province = code[:2]
-        options += [(c, n, True) for c, n in regions.children(province)]
+        options += [(c, n, True) for c, n in region_children(province)]
     return options
 
 
@@ -116,38 +115,13 @@ def region_lookup(request):
     parent = request.GET.get("parent", "").strip()[:13]
     text = request.GET.get("q", "").strip()[:100]
     if text:
-        items = regions.search(text)
+        items = region_search(text)
     else:
-        items = [{"code": c, "name": n} for c, n in regions.children(parent or None)]
+        items = [{"code": c, "name": n} for c, n in region_children(parent or None)]
     return JsonResponse({"items": items}, headers={"Cache-Control": "public, max-age=86400"})
-
-
-AGENCY_LIMIT = 15
-
-
-def agency_search(text: str, *, holding_only: bool = True) -> list[dict]:
-    """Agencies whose code starts with, or whose name holds every word of, ``text``."""
-    words = text.split()[:4]
-    if not words:
-        return []
-    rows = Agency.objects.filter(active=True)
-    if holding_only:
-        rows = rows.exclude(kind__in=NON_HOLDING_KINDS)
-    by_code = list(rows.filter(code__startswith=text.strip().lower())
-                   .values("code", "name")[:AGENCY_LIMIT])
-    for word in words:
-        rows = rows.filter(name__icontains=word)
-    seen = {r["code"] for r in by_code}
-    by_name = [r for r in rows.order_by("path").values("code", "name")[:AGENCY_LIMIT]
-               if r["code"] not in seen]
-    return (by_code + by_name)[:AGENCY_LIMIT]
 
 
 @require_GET
 def agency_lookup(request):
     items = agency_search(request.GET.get("q", "")[:100])
     return JsonResponse({"items": items}, headers={"Cache-Control": "public, max-age=3600"})
-
-
-def region_name(code: str) -> str:
-    return Region.objects.filter(pk=code).values_list("name", flat=True).first() or ""
