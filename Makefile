@@ -49,6 +49,7 @@ test: install-dev browser
 
 bench: install-dev
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/pages.py
 
 lock:

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "aduan.agencies",
     "aduan.reports",
     "aduan.channels",
+    "aduan.deadlines",
     "aduan.api",
     "aduan.portal",
     "aduan.backoffice",
@@ -220,6 +221,8 @@ ADUAN = {
     # Forwards after which the national admin is alerted (no wrong door).
     "FORWARD_ALERT_LIMIT": env_int("ADUAN_FORWARD_ALERT_LIMIT", 3),
     "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),
+    # How often the worker enqueues the deadline sweep.
+    "SWEEP_INTERVAL_SECONDS": env_int("ADUAN_SWEEP_INTERVAL_SECONDS", 300),
     # Attachments per message and bytes per file (photos and PDFs).
     "ATTACHMENT_MAX_FILES": env_int("ADUAN_ATTACHMENT_MAX_FILES", 5),
     "ATTACHMENT_MAX_BYTES": env_int("ADUAN_ATTACHMENT_MAX_MB", 5) * 1024 * 1024,
@@ -310,4 +313,3 @@ LOGGING = {
         "django.tasks": {"level": "WARNING"},
     },
 }
-

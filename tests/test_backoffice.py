@@ -59,6 +59,17 @@ def test_queues_are_sorted_by_deadline_and_show_overdue(cast):
     assert order == sorted(order)
     overdue = text(as_(cast.national).get("/kantor/antrian/overdue/"))
     assert late.tracking_id[:5] in overdue and soon.tracking_id[:5] not in overdue
+    assert "terlambat" in overdue
+
+
+def test_queues_count_time_left_in_working_days(cast):
+    report, _pin = submit()
+    services.report_dispatch(caller=cast.national.caller, report=report,
+                             agency="pemkot-surabaya.dpupr")
+    page = text(as_(cast.admin_a).get("/kantor/antrian/held/"))
+    assert report.tracking_id[:5] in page and "hari kerja lagi" in page
+    english = as_(cast.admin_a).get("/kantor/antrian/held/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "working days left" in text(english)
 
 
 def _act(client, report, action, data):

@@ -35,7 +35,7 @@ def test_demo_training_fills_every_queue_and_sends_nothing(mailoutbox):
         caller = caller_for_user(users.get(username=username))
         counts = queue_counts(caller, queues_for(caller))
         seen |= {queue for queue, count in counts.items() if count}
-    assert {"verify", "signoff", "held", "waiting", "responded"} <= seen
+    assert {"verify", "signoff", "held", "overdue", "waiting", "responded"} <= seen
     client = Client()
     assert client.post("/kantor/", {"username": "penghubung.surabaya",
                                     "password": DEMO_PASSWORD}).status_code == 302

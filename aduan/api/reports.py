@@ -14,7 +14,7 @@ from aduan.reports.presenters import events_for, report_data, report_summary
 from aduan.reports.selectors import ReportFilters, report_list
 
 from .auth import resolve_caller
-from .schemas import (AgencyIn, ArchiveIn, CloseIn, Created, Error, EventList, ForwardIn,
+from .schemas import (AcceptIn, AgencyIn, ArchiveIn, CloseIn, Created, Error, EventList, ForwardIn,
                       MessageIn, ReasonIn, ReportIn, ReportList, ReportOut, ReporterIdentity,
                       RestrictIn)
 
@@ -153,9 +153,11 @@ def dispatch_internal(request: HttpRequest, tracking_id: str, payload: AgencyIn)
     return _act(request, tracking_id, services.report_dispatch_internal, agency=payload.agency)
 
 
-@router.post("/reports/{tracking_id}/accept", summary="Accept the report", **_STAFF_OP)
-def accept(request: HttpRequest, tracking_id: str):
-    return _act(request, tracking_id, services.report_accept)
+@router.post("/reports/{tracking_id}/accept",
+             summary="Accept the report (optionally saying how much work it needs)", **_STAFF_OP)
+def accept(request: HttpRequest, tracking_id: str, payload: AcceptIn | None = None):
+    severity = payload.severity if payload else None
+    return _act(request, tracking_id, services.report_accept, severity=severity)
 
 
 @router.post("/reports/{tracking_id}/request-info",

@@ -108,6 +108,18 @@ class ReporterOut(Schema):
     phone: str | None
 
 
+class Deadline(Schema):
+    timer: str = Field(description="verification | info | followup | resolution | reply_window")
+    due: datetime
+    workdays_left: int = Field(description="Working days (hari kerja) left in the region's "
+                               "calendar; 0 on the day, negative when late")
+    overdue: bool
+
+
+class AcceptIn(Strict):
+    severity: Literal["simple", "dispute", "field_check"] | None = None
+
+
 class ReportOut(Schema):
     tracking_id: str
     kind: str
@@ -135,6 +147,11 @@ class ReportOut(Schema):
     followup_due: datetime | None
     resolution_due: datetime | None
     reply_due: datetime | None
+    autoclose_due: datetime | None
+    info_due: datetime | None
+    severity: str
+    paused_workdays: int
+    current_deadline: Deadline | None
     escalation_level: int
     forward_count: int
     reopen_count: int

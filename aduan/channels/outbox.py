@@ -40,6 +40,17 @@ def outbox_add(*, channel: str, recipient: str, subject: str, body: str, purpose
     transaction.on_commit(_kick, robust=True)
 
 
+def outbox_add_many(messages: list[dict]) -> None:
+    """Queue many messages at once (each dict has outbox_add's keywords, event as event_id)."""
+    if not messages:
+        return
+    now = timezone.now()
+    OutboundMessage.objects.bulk_create(
+        [OutboundMessage(next_attempt_at=now, **{**m, "subject": m["subject"][:250]})
+         for m in messages], batch_size=1000, ignore_conflicts=True)
+    transaction.on_commit(_kick, robust=True)
+
+
 def _kick() -> None:
     from .tasks import deliver_outbox
 

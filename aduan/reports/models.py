@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, Category, Region
 
-from .workflow import Action, ArchiveReason, Status
+from .workflow import Action, ArchiveReason, Severity, Status
 
 
 class Kind(models.TextChoices):
@@ -34,14 +34,16 @@ PUBLIC_Q = Q(confidential=False, published_at__isnull=False) & ~Q(status=Status.
 # Statuses in which an agency (or the verifier) is on the clock.
 CLOCKED_STATUSES = (Status.SUBMITTED, Status.DISPATCHED, Status.IN_PROGRESS)
 CLOCKED_Q = Q(status__in=CLOCKED_STATUSES)
-# The deadline that matters now, by status; needs_info pauses the clock, so it has none.
-DUE_NOW = Case(
-    When(status=Status.SUBMITTED, then="verification_due"),
-    When(status=Status.DISPATCHED, then="followup_due"),
-    When(status=Status.IN_PROGRESS, then="resolution_due"),
-    When(status=Status.RESPONDED, then="reply_due"),
-    default=None,
-)
+# The running deadline of each status: whoever must act next has until then.
+DUE_FIELD_BY_STATUS = {
+    Status.SUBMITTED: "verification_due",
+    Status.NEEDS_INFO: "info_due",
+    Status.DISPATCHED: "followup_due",
+    Status.IN_PROGRESS: "resolution_due",
+    Status.RESPONDED: "reply_due",
+}
+DUE_NOW = Case(*(When(status=status, then=field)
+                 for status, field in DUE_FIELD_BY_STATUS.items()), default=None)
 
 
 class Report(models.Model):
@@ -60,8 +62,10 @@ class Report(models.Model):
     public_body = models.TextField()
     occurred_on = models.DateField(null=True, blank=True)
 
+    # FK indexes that other indexes already cover (or that only a rare admin delete would
+    # use) are left out: every index costs each non-HOT update of a report.
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     # Denormalised prefixes of the region code for indexed filters at national scale.
     province_code = models.CharField(max_length=2, blank=True)
     regency_code = models.CharField(max_length=5, blank=True)
@@ -70,7 +74,7 @@ class Report(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
-    requested_agency = models.ForeignKey(Agency, null=True, blank=True,
+    requested_agency = models.ForeignKey(Agency, null=True, blank=True, db_index=False,
                                          on_delete=models.PROTECT, related_name="+")
 
     anonymous = models.BooleanField(default=False)
@@ -78,7 +82,8 @@ class Report(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.API)
 
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="reports")
+                                 on_delete=models.PROTECT, related_name="reports",
+                                 db_index=False)  # report_reporter_idx leads with it
     reporter_name = models.CharField(max_length=150, blank=True)
     reporter_email = models.EmailField(blank=True)
     reporter_phone = models.CharField(max_length=32, blank=True)
@@ -89,7 +94,8 @@ class Report(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     status_before_info = models.CharField(max_length=16, choices=Status.choices, blank=True)
     holder = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="held_reports")
+                               related_name="held_reports",
+                               db_index=False)  # report_holder_queue_idx leads with it
 
     # The original receipt time: kept through every forward, so a wrong door costs
     # the agencies time, never the citizen.
@@ -101,10 +107,16 @@ class Report(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Deadlines (DESIGN §4), written by aduan.deadlines.services on every transition.
+    severity = models.CharField(max_length=16, choices=Severity.choices, default=Severity.SIMPLE)
     verification_due = models.DateTimeField(null=True, blank=True)
     followup_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
     reply_due = models.DateTimeField(null=True, blank=True)
+    autoclose_due = models.DateTimeField(null=True, blank=True)
+    info_due = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_workdays = models.PositiveIntegerField(default=0)
     # Computed by the database from the status and the due dates above, so staff queues
     # sort by the deadline that matters now with an index and no service has to keep it.
     due_at = models.GeneratedField(expression=DUE_NOW, output_field=models.DateTimeField(),
@@ -140,6 +152,17 @@ class Report(models.Model):
             models.Index(fields=["holder", "status", "due_at"], name="report_holder_due_idx"),
             models.Index(fields=["due_at", "id"], condition=CLOCKED_Q,
                          name="report_overdue_idx"),
+            # One small index per sweep step: each covers only the reports it can act on.
+            models.Index(fields=["verification_due"], condition=Q(status=Status.SUBMITTED),
+                         name="report_verification_due_idx"),
+            models.Index(fields=["followup_due"], condition=Q(status=Status.DISPATCHED),
+                         name="report_followup_due_idx"),
+            models.Index(fields=["resolution_due"], condition=Q(status=Status.IN_PROGRESS),
+                         name="report_resolution_due_idx"),
+            models.Index(fields=["autoclose_due"], condition=Q(status=Status.RESPONDED),
+                         name="report_autoclose_due_idx"),
+            models.Index(fields=["info_due"], condition=Q(status=Status.NEEDS_INFO),
+                         name="report_info_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -173,18 +196,21 @@ class ReportEvent(models.Model):
     The database enforces this too (triggers in migration 0002).
     """
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    # Events are the largest table; only the indexes that reads need (event_report_idx
+    # leads with the report), none for foreign keys that are only ever joined outward.
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events",
+                               db_index=False)
     created_at = models.DateTimeField()
     action = models.CharField(max_length=24)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+                              on_delete=models.PROTECT, related_name="+", db_index=False)
     actor_role = models.CharField(max_length=20, blank=True)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     from_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     to_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+                                  related_name="+", db_index=False)
     message = models.TextField(blank=True)
     public_message = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)

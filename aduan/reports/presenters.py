@@ -5,6 +5,10 @@ no contact data; agencies never see an anonymous reporter; only the reporter
 and the handling staff see the unredacted text.
 """
 
+from django.utils import timezone
+
+from aduan.deadlines.services import current_deadline
+
 from .access import (Caller, Policy, View, event_visibilities, public_name_visible, relations,
                      reporter_identity_visible)
 from .models import Attachment, Report, ReportEvent, Visibility
@@ -65,6 +69,11 @@ def report_data(report: Report, view: View, caller: Caller) -> dict:
         "followup_due": report.followup_due,
         "resolution_due": report.resolution_due,
         "reply_due": report.reply_due,
+        "autoclose_due": report.autoclose_due,
+        "info_due": report.info_due,
+        "severity": report.severity,
+        "paused_workdays": report.paused_workdays,
+        "current_deadline": current_deadline(report, timezone.now()),
         "due_at": report.due_at,
         "escalation_level": report.escalation_level,
         "forward_count": report.forward_count,

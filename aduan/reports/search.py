@@ -1,18 +1,19 @@
 """Full-text search over published report text, with each backend's own engine.
 
-PostgreSQL: a GIN index on ``to_tsvector('indonesian', ...)`` queried with
-``websearch_to_tsquery`` (stemming, safe against any input). SQLite: an FTS5
-table kept in step by triggers (migration 0002). Both index only the redacted
-public text, so nobody can find a report by a phone number it contains.
+PostgreSQL: a ``reports_search`` table of ``to_tsvector('indonesian', ...)``
+documents with a GIN index, queried with ``websearch_to_tsquery`` (stemming,
+safe against any input). SQLite: an FTS5 table. Both sit beside the reports
+table and are kept in step by triggers (migrations 0002 and 0005), so updates
+to a report's status never touch the search index; both index only the
+redacted public text, so nobody can find a report by a phone number it contains.
 """
 
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-PG_DOCUMENT = "to_tsvector('indonesian', public_title || ' ' || public_body)"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -27,9 +28,9 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        return queryset.filter(RawSQL(
-            f"{PG_DOCUMENT} @@ websearch_to_tsquery('indonesian', %s)", [text],
-            output_field=BooleanField()))
+        return queryset.filter(pk__in=RawSQL(
+            "SELECT report_id FROM reports_search "
+            "WHERE document @@ websearch_to_tsquery('indonesian', %s)", [text]))
     query = fts5_query(text)
     if not query:
         return queryset.none()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import AuditEntry
+from aduan.deadlines.services import apply_deadlines, report_resolution_recompute
 from aduan.agencies.models import Agency, Category, Region
 from aduan.lib import pins, tracking
 from aduan.lib.redact import redact
@@ -28,8 +29,8 @@ from .errors import (Forbidden, InvalidInput, InvalidTransition, NotAuthorisedAg
                      RateLimited, ReportNotFound)
 from .models import (Channel, DraftStatus, Report, ReportAccess, ReportEvent, ResponseDraft,
                      Visibility)
-from .workflow import (MOVES, Action, Actor, ArchiveReason, Status, TransitionError,
-                       next_status)
+from .workflow import (MOVES, Action, Actor, ArchiveReason, Severity, Status,
+                       TransitionError, next_status)
 
 # Indonesia's extent with a margin: a pin outside it is a typo, not a report.
 LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
@@ -225,6 +226,7 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
         reporter_phone=data.reporter_phone.strip(), pin_hash=pins.make_hash(pin, _pin_keys()[0]),
         status=Status.SUBMITTED, received_at=now,
     )
+    apply_deadlines(report, Action.SUBMIT, now=now)
     caller = Caller(user=report.reporter)
     with transaction.atomic():
         _insert_with_unique_tracking_id(report)
@@ -284,8 +286,9 @@ def report_dispatch(*, caller: Caller, report: Report, agency: str) -> Report:
         report.status, report.holder = Status.DISPATCHED, target
         report.dispatched_at = report.dispatched_at or now
         report.published_at = report.published_at or now
+        due_fields = apply_deadlines(report, Action.DISPATCH, now=now)
         report.save(update_fields=["status", "holder", "dispatched_at", "published_at",
-                                   "updated_at"])
+                                   "updated_at", *due_fields])
         _grant(report, target, now)
         _append(report, Action.DISPATCH, caller=caller, actor=actor, from_status=previous,
                 visibility=Visibility.PUBLIC, now=now, from_agency_id=from_agency,
@@ -306,6 +309,7 @@ def report_forward(*, caller: Caller, report: Report, agency: str, reason: str) 
                                         "internal dispatch instead of a forward.")
                                       % {"name": target.name}, field="agency")
         previous, from_agency = report.status, report.holder_id
+        # The due dates stay: the clock keeps counting from the original receipt and dispatch.
         report.status, report.holder = Status.DISPATCHED, target
         report.forward_count += 1
         report.save(update_fields=["status", "holder", "forward_count", "updated_at"])
@@ -366,7 +370,7 @@ def _simple_move(*, caller: Caller, report: Report, action: str, visibility: str
     with transaction.atomic():
         report = _lock(report)
         actor = _authorise(caller, report, action)
-        previous = report.status
+        previous, previous_severity = report.status, report.severity
         # Field values are worked out from the report as it was before the move.
         changes = {key: (value(report, now) if callable(value) else value)
                    for key, value in (fields or {}).items()}
@@ -374,7 +378,10 @@ def _simple_move(*, caller: Caller, report: Report, action: str, visibility: str
                                     has_holder=report.holder_id is not None)
         for key, value in changes.items():
             setattr(report, key, value)
-        report.save(update_fields=["status", "updated_at", *changes])
+        due_fields = apply_deadlines(report, action, now=now)
+        if "severity" in changes and report.severity != previous_severity:
+            due_fields += report_resolution_recompute(report, now=now)
+        report.save(update_fields=["status", "updated_at", *changes, *due_fields])
         event = _append(report, action, caller=caller, actor=actor, from_status=previous,
                         visibility=visibility, now=now, message=message, public=public,
                         data=data, to_agency_id=report.holder_id)
@@ -385,9 +392,16 @@ def _simple_move(*, caller: Caller, report: Report, action: str, visibility: str
     return report
 
 
-def report_accept(*, caller: Caller, report: Report) -> Report:
+def report_accept(*, caller: Caller, report: Report, severity: str | None = None) -> Report:
+    """The agency takes the report on; it may say how much work it needs (sets the deadline)."""
+    if severity is not None and severity not in Severity.values:
+        raise InvalidInput(_("Unknown severity %(severity)r; allowed: %(allowed)s.")
+                           % {"severity": severity, "allowed": ", ".join(Severity.values)},
+                           field="severity")
     return _simple_move(caller=caller, report=report, action=Action.ACCEPT,
-                        visibility=Visibility.PUBLIC)
+                        visibility=Visibility.PUBLIC,
+                        fields={"severity": severity} if severity else None,
+                        data={"severity": severity} if severity else None)
 
 
 def report_request_info(*, caller: Caller, report: Report, message: str) -> Report:
@@ -478,7 +492,8 @@ def report_sign_off(*, caller: Caller, report: Report, note: str = "") -> Report
         draft = _decide_draft(report, caller, DraftStatus.SIGNED_OFF, (note or "").strip(), now)
         previous = report.status
         report.status, report.responded_at = Status.RESPONDED, now
-        report.save(update_fields=["status", "responded_at", "updated_at"])
+        due_fields = apply_deadlines(report, Action.SIGN_OFF, now=now)
+        report.save(update_fields=["status", "responded_at", "updated_at", *due_fields])
         event = _append(report, Action.SIGN_OFF, caller=caller, actor=actor,
                         from_status=previous, visibility=Visibility.PUBLIC, now=now,
                         message=draft.message, public=True, to_agency_id=report.holder_id,

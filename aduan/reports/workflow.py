@@ -62,6 +62,14 @@ class ArchiveReason(TextChoices):
     TEST = "test", _("Test report")
 
 
+class Severity(TextChoices):
+    """How much work a complaint needs; sets the resolution deadline (5/14/60 HK by default)."""
+
+    SIMPLE = "simple", _("Simple (information or simple complaint)")
+    DISPUTE = "dispute", _("Dispute or violation, no field check")
+    FIELD_CHECK = "field_check", _("Needs a field examination")
+
+
 # Target markers that are worked out from the report, not fixed by the table.
 UNCHANGED = "="
 PREVIOUS = "<"

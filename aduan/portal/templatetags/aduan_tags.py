@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aduan.deadlines.services import current_deadline
 from aduan.lib import tracking
 from aduan.reports.models import Kind
 from aduan.reports.workflow import Action, Actor, ArchiveReason, Status
@@ -50,26 +51,23 @@ def tid(value: str) -> str:
     return tracking.display(value) if value and len(value) == tracking.LENGTH else value
 
 
-def _workdays_left(due, region_code):
-    try:
-        from aduan.deadlines.calendar import workdays_left
-    except ImportError:  # the working-day calendar is not installed
-        return None
-    return workdays_left(due, timezone.now(), region_code)
-
-
 @register.simple_tag
-def time_left(due, region_code=None) -> str:
-    """"3 working days left", "due today" or "2 working days late" in the region's calendar."""
-    if due is None:
+def time_left(report) -> str:
+    """"3 working days left", "due today" or "2 working days late", in the report's calendar.
+
+    ``report`` is a presenter dict (with ``current_deadline``) or a ``Report``.
+    """
+    if isinstance(report, dict):
+        deadline = report.get("current_deadline")
+    else:
+        deadline = current_deadline(report, timezone.now())
+    if not deadline:
         return ""
-    left = _workdays_left(due, region_code)
-    if left is None:
-        return _("late") if due < timezone.now() else ""
+    left = deadline["workdays_left"]
     if left > 0:
         return ngettext("%(n)d working day left", "%(n)d working days left", left) % {"n": left}
     if left == 0:
-        return _("late") if due < timezone.now() else _("due today")
+        return _("late") if deadline["overdue"] else _("due today")
     return ngettext("%(n)d working day late", "%(n)d working days late", -left) % {"n": -left}
 
 

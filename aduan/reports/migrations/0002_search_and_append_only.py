@@ -2,26 +2,11 @@
 
 from django.db import migrations
 
-SQLITE_FORWARD = [
-    "CREATE VIRTUAL TABLE reports_report_fts USING fts5(public_title, public_body, "
-    "content='reports_report', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER reports_report_fts_ai AFTER INSERT ON reports_report BEGIN "
-    "INSERT INTO reports_report_fts(rowid, public_title, public_body) "
-    "VALUES (new.id, new.public_title, new.public_body); END",
-    "CREATE TRIGGER reports_report_fts_ad AFTER DELETE ON reports_report BEGIN "
-    "INSERT INTO reports_report_fts(reports_report_fts, rowid, public_title, public_body) "
-    "VALUES ('delete', old.id, old.public_title, old.public_body); END",
-    "CREATE TRIGGER reports_report_fts_au AFTER UPDATE OF public_title, public_body "
-    "ON reports_report BEGIN "
-    "INSERT INTO reports_report_fts(reports_report_fts, rowid, public_title, public_body) "
-    "VALUES ('delete', old.id, old.public_title, old.public_body); "
-    "INSERT INTO reports_report_fts(rowid, public_title, public_body) "
-    "VALUES (new.id, new.public_title, new.public_body); END",
-    # Deletes stay possible on SQLite only because Django's test flush needs them;
-    # the model refuses them, and PostgreSQL (production) refuses them too.
-    "CREATE TRIGGER reports_event_no_update BEFORE UPDATE ON reports_reportevent BEGIN "
-    "SELECT RAISE(ABORT, 'report events are append-only'); END",
-]
+from ._sqlite_objects import STATEMENTS
+
+# The SQLite statements are shared with reports/dbobjects.py, which restores them
+# whenever a later migration rebuilds a table and drops its triggers.
+SQLITE_FORWARD = [sql for name, sql in STATEMENTS if not name.startswith("accounts_")]
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS reports_event_no_update",
     "DROP TRIGGER IF EXISTS reports_report_fts_au",

@@ -1,6 +1,6 @@
 """``aduan serve``: the production-style web server and the background worker, together.
 
-Gunicorn serves the site; ``db_worker`` runs background tasks from the
+Gunicorn serves the site; ``aduan worker`` runs background tasks from the
 database queue. If either stops, the other is stopped too, so a supervisor
 (or the person at the terminal) sees the failure instead of half a system.
 """
@@ -33,7 +33,7 @@ class Command(BaseCommand):
                      "--bind", f"{host}:{port}", "--workers", str(web_workers()),
                      "--access-logfile", "-", "--graceful-timeout", "20"]]
         if not no_worker:
-            commands.append([os.path.join(bindir, "aduan"), "db_worker", "--interval", "1"])
+            commands.append([os.path.join(bindir, "aduan"), "worker", "--interval", "1"])
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aduan.settings"}
         processes = [subprocess.Popen(cmd, env=env) for cmd in commands]
         self.stdout.write(f"Aduan is serving at http://{host}:{port}/ "

@@ -1,0 +1,220 @@
+"""The deadline sweep: reminders, escalation, auto-close and auto-archive, set-based.
+
+One sweep runs as of a moment ``now`` inside one transaction that first locks
+the single ``SweepState`` row, so two sweeps (two workers, two machines) run
+one after the other; every step only touches rows that still need it
+(``escalation_level < L``, status still ``responded`` ...), so a second sweep
+at the same moment changes nothing. Each step is one data-modifying statement
+that also writes one event per changed row (on PostgreSQL a single statement
+with data-modifying CTEs; on SQLite an UPDATE ... RETURNING and one batched
+INSERT): never a loop over open reports.
+
+Working-day thresholds (escalation after N working days, reminders one working
+day ahead) depend on the calendar, which differs between time zones and
+provinces: the sweep works out one cut-off per province and groups provinces
+that share it, so each query stays a handful of range conditions.
+"""
+
+import json
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from aduan.agencies.models import Region
+from aduan.reports.workflow import Action, Actor, ArchiveReason, Status
+
+from . import notify
+from .calendar import Calendar
+from .models import SweepState, Timer
+from .policies import escalation_steps
+
+# (status, due column, timer) of the deadline that binds each stage.
+BINDING = [
+    (Status.SUBMITTED, "verification_due", Timer.VERIFICATION),
+    (Status.DISPATCHED, "followup_due", Timer.FOLLOWUP),
+    (Status.IN_PROGRESS, "resolution_due", Timer.RESOLUTION),
+]
+REMIND_WORKDAYS_AHEAD = 1
+_RETURNING = "id, status, holder_id, tracking_id"
+_EVENT_COLUMNS = ("report_id, created_at, action, actor_role, from_status, to_status, "
+                  "from_agency_id, to_agency_id, data, visibility, message, public_message")
+
+
+def _dt(value: datetime):
+    """A datetime as the backend stores it (SQLite keeps naive UTC text; raw SQL must match)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+class _Run:
+    """One sweep: the moment, and one calendar per province for all of its steps."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        provinces = list(Region.objects.filter(level=1).values_list("code", flat=True))
+        # '' stands for reports without a region: they follow the national calendar.
+        self.calendars = {code: Calendar(code or None) for code in ["", *provinces]}
+
+    def cutoffs(self, cutoff_of) -> dict[datetime, list[str]]:
+        """{cut-off: [province codes sharing it]}."""
+        groups: dict[datetime, list[str]] = defaultdict(list)
+        for province, calendar in self.calendars.items():
+            groups[cutoff_of(calendar)].append(province)
+        return groups
+
+
+def _area(provinces: list[str]) -> tuple[str, list]:
+    return f"province_code IN ({', '.join(['%s'] * len(provinces))})", list(provinces)
+
+
+def _overdue(cutoffs: dict[datetime, list[str]]) -> tuple[str, list]:
+    """Rows whose binding deadline is at or before their province's cut-off."""
+    parts, params = [], []
+    for cutoff, provinces in cutoffs.items():
+        area, area_params = _area(provinces)
+        stages = " OR ".join(f"(status = %s AND {column} <= %s)" for _s, column, _t in BINDING)
+        parts.append(f"({area} AND ({stages}))")
+        params += area_params
+        for status, _column, _timer in BINDING:
+            params += [status, _dt(cutoff)]
+    return " OR ".join(parts), params
+
+
+def _with_events(change_sql: str, params: list, *, action: str, now: datetime,
+                 visibility: str, data: dict, from_status: str | None = None,
+                 before: tuple[str, str, list] | None = None) -> list[tuple]:
+    """Run a statement returning (id, status, holder_id, tracking_id) of changed reports, and
+    write one system event for each; return those rows with the event id appended.
+
+    ``before`` is an extra (name, statement, params) CTE that ``change_sql`` reads
+    (PostgreSQL only: data-modifying CTEs must sit at the top level).
+    """
+    event_values = [_dt(now), action, Actor.SYSTEM, json.dumps(data), visibility]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            origin = "%s" if from_status else "c.status"
+            prefix, prefix_params = (f"{before[0]} AS ({before[1]}), ", before[2]) if before \
+                else ("", [])
+            cursor.execute(
+                f"WITH {prefix}changed AS ({change_sql}), ev AS (INSERT INTO reports_reportevent "
+                f"({_EVENT_COLUMNS}) SELECT c.id, %s, %s, %s, {origin}, c.status, c.holder_id, "
+                "c.holder_id, %s::jsonb, %s, '', '' FROM changed c RETURNING report_id, id) "
+                "SELECT c.id, c.status, c.holder_id, c.tracking_id, ev.id "
+                "FROM changed c JOIN ev ON ev.report_id = c.id",
+                [*prefix_params, *params, *event_values[:3],
+                 *([from_status] if from_status else []),
+                 *event_values[3:]])
+            return cursor.fetchall()
+        cursor.execute(change_sql, params)
+        rows = cursor.fetchall()
+        event_ids: dict[int, int] = {}
+        one = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '')"
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start:start + 1000]
+            cursor.execute(
+                f"INSERT INTO reports_reportevent ({_EVENT_COLUMNS}) VALUES "
+                f"{', '.join([one] * len(chunk))} RETURNING report_id, id",
+                [value for row in chunk for value in (
+                    row[0], event_values[0], action, Actor.SYSTEM, from_status or row[1],
+                    row[1], row[2], row[2], event_values[3], visibility)])
+            event_ids.update(dict(cursor.fetchall()))
+    return [(*row, event_ids[row[0]]) for row in rows]
+
+
+def _escalate(run: _Run, steps: dict[int, int]) -> dict[int, int]:
+    counts = {}
+    for level in sorted(steps, reverse=True):  # highest first: one jump, one event
+        after = steps[level]
+        cutoffs = (run.cutoffs(lambda cal: cal.latest_due_overdue_by(run.now, after)) if after
+                   else {run.now: list(run.calendars)})
+        where, params = _overdue(cutoffs)
+        rows = _with_events(
+            f"UPDATE reports_report SET escalation_level = %s WHERE ({where}) "
+            f"AND escalation_level < %s RETURNING {_RETURNING}", [level, *params, level],
+            action="escalate", now=run.now, visibility="staff", data={"level": level})
+        if level >= 3:  # referred: the Ombudsman may read it from now on
+            notify.grant_supervisor([row[0] for row in rows], run.now)
+        notify.escalated(rows, level)
+        counts[level] = len(rows)
+    return counts
+
+
+def _remind(run: _Run) -> int:
+    cutoffs = run.cutoffs(lambda cal: cal.end_of_day(
+        cal.add_workdays(cal.local_date(run.now), REMIND_WORKDAYS_AHEAD)))
+    total = 0
+    for status, column, timer in BINDING:
+        for cutoff, provinces in cutoffs.items():
+            area, area_params = _area(provinces)
+            insert = (
+                "INSERT INTO deadlines_deadlinereminder (report_id, timer, due, sent_at) "
+                f"SELECT id, %s, {column}, %s FROM reports_report WHERE status = %s AND "
+                f"{column} > %s AND {column} <= %s AND {area} "
+                "ON CONFLICT (report_id, timer, due) DO NOTHING RETURNING report_id")
+            params = [timer, _dt(run.now), status, _dt(run.now), _dt(cutoff), *area_params]
+            rows = _reminded(insert, params, run.now, timer)
+            notify.reminded(rows, timer)
+            total += len(rows)
+    return total
+
+
+def _reminded(insert: str, params: list, now: datetime, timer: str) -> list[tuple]:
+    """Record reminders not sent before (the unique key drops repeats) and their events."""
+    event = {"action": "remind", "now": now, "visibility": "staff", "data": {"timer": timer}}
+    if connection.vendor == "postgresql":
+        return _with_events(
+            f"SELECT r.id, r.status, r.holder_id, r.tracking_id FROM reports_report r "
+            "JOIN reminded m ON m.report_id = r.id", [], before=("reminded", insert, params),
+            **event)
+    with connection.cursor() as cursor:
+        cursor.execute(insert, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return []
+    placeholders = ", ".join(["%s"] * len(ids))
+    return _with_events(f"SELECT {_RETURNING} FROM reports_report WHERE id IN ({placeholders})",
+                        ids, **event)
+
+
+def _auto_close(run: _Run) -> int:
+    rows = _with_events(
+        "UPDATE reports_report SET status = %s, closed_at = %s, updated_at = %s "
+        f"WHERE status = %s AND autoclose_due <= %s RETURNING {_RETURNING}",
+        [Status.CLOSED, _dt(run.now), _dt(run.now), Status.RESPONDED, _dt(run.now)],
+        action=Action.CLOSE, now=run.now, visibility="public", data={"auto": True},
+        from_status=Status.RESPONDED)
+    notify.to_reporters(rows, Action.CLOSE)
+    return len(rows)
+
+
+def _auto_archive(run: _Run) -> int:
+    rows = _with_events(
+        "UPDATE reports_report SET status = %s, archive_reason = %s, paused_at = NULL, "
+        f"updated_at = %s WHERE status = %s AND info_due <= %s RETURNING {_RETURNING}",
+        [Status.ARCHIVED, ArchiveReason.INCOMPLETE, _dt(run.now), Status.NEEDS_INFO,
+         _dt(run.now)],
+        action=Action.ARCHIVE, now=run.now, visibility="reporter",
+        data={"reason": ArchiveReason.INCOMPLETE, "auto": True}, from_status=Status.NEEDS_INFO)
+    notify.to_reporters(rows, Action.ARCHIVE)
+    return len(rows)
+
+
+def sweep(now: datetime | None = None) -> dict:
+    """Run one sweep as of ``now``; return what it did."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        SweepState.objects.get_or_create(pk=1)
+        state = SweepState.objects.select_for_update().get(pk=1)
+        run = _Run(now)
+        result = {
+            "now": now.isoformat(),
+            "reminded": _remind(run),
+            "escalated": _escalate(run, escalation_steps()),
+            "auto_closed": _auto_close(run),
+            "auto_archived": _auto_archive(run),
+        }
+        state.last_started_at, state.last_finished_at = now, timezone.now()
+        state.last_result = result
+        state.save(update_fields=["last_started_at", "last_finished_at", "last_result"])
+    return result
