@@ -133,8 +133,8 @@ def _fill_sql(conn, n: int, pin_hash: str) -> None:
       anonymous, confidential, channel, reporter_id, reporter_name, reporter_email,
       reporter_phone, pin_hash, pin_failures, status, status_before_info, holder_id,
       received_at, created_at, updated_at, published_at, dispatched_at, responded_at,
-      closed_at, verification_due, followup_due, resolution_due, reply_due,
-      escalation_level, forward_count, return_count, reopen_count, rating, rating_comment,
+      closed_at, verification_due, followup_due, resolution_due, reply_due, autoclose_due,
+      info_due, paused_at, paused_workdays, severity, escalation_level, forward_count, return_count, reopen_count, rating, rating_comment,
       archive_reason, archive_note)
     SELECT ids.tid,
       CASE WHEN g % 10 = 0 THEN 'information_request' WHEN g % 10 = 1 THEN 'aspiration'
@@ -156,7 +156,10 @@ def _fill_sql(conn, n: int, pin_hash: str) -> None:
       t.received + interval '3 days', t.received + interval '8 days',
       t.received + interval '21 days',
       CASE WHEN t.status IN ('responded', 'closed') THEN t.received + interval '16 days' END,
-      0, 0, 0, 0,
+      CASE WHEN t.status IN ('responded', 'closed') THEN t.received + interval '24 days' END,
+      CASE WHEN t.status = 'needs_info' THEN t.received + interval '16 days' END,
+      CASE WHEN t.status = 'needs_info' THEN t.received + interval '2 days' END, 0,
+      CASE WHEN g % 7 = 0 THEN 'dispute' ELSE 'simple' END, 0, 0, 0, 0,
       CASE WHEN t.status = 'closed' THEN 1 + g % 5 END, '',
       CASE WHEN t.status = 'archived' THEN 'spam' ELSE '' END, ''
     FROM (
