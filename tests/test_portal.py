@@ -176,3 +176,21 @@ def test_register_log_in_and_see_my_reports_by_tab(cast):
                              agency="pemkot-surabaya.dpupr")
     assert report.tracking_id in text(client.get("/akun/laporan/?tab=proses"))
     assert Client().get("/akun/laporan/").status_code == 302
+
+
+def test_home_counters_come_from_statistics_at_national_scale(cast, monkeypatch):
+    from django.db import connection
+
+    from aduan.reports import selectors
+
+    for _ in range(3):
+        submit()
+    exact = selectors.report_counters()
+    assert exact["received"] == 3 and exact["agencies"] > 10_000
+    if connection.vendor != "postgresql":
+        return
+    monkeypatch.setattr(selectors, "ESTIMATE_FROM", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reports_report")
+    estimated = selectors.report_counters()
+    assert estimated["received"] >= 1 and estimated["closed"] == 0
