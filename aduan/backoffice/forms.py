@@ -76,7 +76,7 @@ class FollowUpForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False,
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 

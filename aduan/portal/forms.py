@@ -93,7 +93,7 @@ class RatingForm(forms.Form):
         choices=[(5, _("5 — very satisfied")), (4, _("4 — satisfied")), (3, _("3 — so-so")),
                  (2, _("2 — dissatisfied")), (1, _("1 — very dissatisfied"))],
         widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment (optional)"), max_length=2000, required=False,
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aduan.agencies.models import Role
 from aduan.deadlines.services import current_deadline
 from aduan.lib import tracking
 from aduan.reports.models import Kind
@@ -33,6 +34,11 @@ def action_label(value: str) -> str:
 @register.filter
 def actor_label(value: str) -> str:
     return _label(Actor, value)
+
+
+@register.filter
+def role_label(value: str) -> str:
+    return _label(Role, value)
 
 
 @register.filter
