@@ -200,3 +200,16 @@ def test_a_liaison_signs_off_in_the_back_office(cast):
     _act(client, report, "sign_off", {"note": ""})
     report.refresh_from_db()
     assert report.status == "responded"
+
+
+def test_accepting_can_set_how_much_work_a_report_needs(cast):
+    report, _pin = submit()
+    services.report_dispatch(caller=cast.national.caller, report=report,
+                             agency="pemkot-surabaya.dpupr")
+    report.refresh_from_db()
+    simple_due = report.resolution_due
+    assert _act(as_(cast.admin_a), report, "accept", {"severity": "field_check"}).status_code \
+        == 302
+    report.refresh_from_db()
+    assert report.status == "in_progress" and report.severity == "field_check"
+    assert report.resolution_due > simple_due

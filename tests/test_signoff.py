@@ -96,3 +96,33 @@ def test_the_api_refuses_a_direct_response_where_signoff_is_required(api, cast, 
                         token=cast.admin_a.token)
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "signoff_required"
+
+
+def test_the_api_drafts_signs_off_and_returns(api, cast, held, liaison):
+    report, pin = held
+    tid = report.tracking_id
+    drafted = api.post(f"/reports/{tid}/draft-response", {"message": "Obat tersedia."},
+                       token=cast.unit_a.token)
+    assert drafted.status_code == 200 and drafted.json()["status"] == "dispatched"
+    assert api.post(f"/reports/{tid}/sign-off", token=cast.unit_a.token).status_code == 403
+    returned = api.post(f"/reports/{tid}/return-draft", {"reason": "Tambah tanggal."},
+                        token=liaison.token)
+    assert returned.status_code == 200
+    assert api.post(f"/reports/{tid}/sign-off", token=liaison.token).json()["error"]["code"] \
+        == "no_pending_draft"
+    api.post(f"/reports/{tid}/draft-response", {"message": "Obat tersedia mulai Senin."},
+             token=cast.unit_a.token)
+    signed = api.post(f"/reports/{tid}/sign-off", {"note": "OK"}, token=liaison.token)
+    assert signed.status_code == 200 and signed.json()["status"] == "responded"
+    events = api.get(f"/reports/{tid}/events", pin=pin).json()["items"]
+    assert events[-1]["action"] == "sign_off" and events[-1]["message"] == \
+        "Obat tersedia mulai Senin."
+
+
+def test_the_reporter_adds_information_through_the_api(api, cast):
+    report, pin = submit()
+    added = api.post(f"/reports/{report.tracking_id}/add-info", {"message": "Lokasi: depan pasar."},
+                     pin=pin)
+    assert added.status_code == 200 and added.json()["status"] == "submitted"
+    assert api.post(f"/reports/{report.tracking_id}/add-info", {"message": "x"},
+                    token=cast.admin_b.token).status_code == 404

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.agencies.models import Agency, Role
 from aduan.agencies.selectors import agency_search
 from aduan.portal.forms import MultipleFileField
-from aduan.reports.workflow import ArchiveReason
+from aduan.reports.workflow import ArchiveReason, Severity
 
 
 class StaffLoginForm(forms.Form):
@@ -59,8 +59,11 @@ class OptionalReasonForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class EmptyForm(forms.Form):
-    pass
+class AcceptForm(forms.Form):
+    severity = forms.ChoiceField(
+        label=_("How much work does it need?"), required=False,
+        help_text=_("Sets the resolution deadline (5, 14 or 60 working days by default)."),
+        choices=[("", _("— keep as it is —")), *Severity.choices])
 
 
 class MessageOnlyForm(forms.Form):

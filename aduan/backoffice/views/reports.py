@@ -45,7 +45,7 @@ def _form_for(action: str, caller, report, data=None, files=None):
 
 FORMS = {
     Action.DISPATCH: f.AgencyForm, Action.FORWARD: f.ForwardForm,
-    Action.RETURN: f.OptionalReasonForm, Action.ACCEPT: f.EmptyForm,
+    Action.RETURN: f.OptionalReasonForm, Action.ACCEPT: f.AcceptForm,
     Action.REQUEST_INFO: f.MessageOnlyForm, Action.RESPOND: f.FollowUpForm,
     Action.DRAFT: f.FollowUpForm, Action.SIGN_OFF: f.NoteForm,
     Action.RETURN_DRAFT: f.ReasonForm, Action.ARCHIVE: f.ArchiveForm,
@@ -65,7 +65,7 @@ def _run(action: str, caller, report, data: dict):
     if action == Action.DISPATCH_INTERNAL:
         return s.report_dispatch_internal(**common, agency=data["unit"])
     if action == Action.ACCEPT:
-        return s.report_accept(**common)
+        return s.report_accept(**common, severity=data["severity"] or None)
     if action == Action.REQUEST_INFO:
         return s.report_request_info(**common, message=data["message"])
     if action in (Action.RESPOND, Action.DRAFT):
