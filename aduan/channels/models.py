@@ -56,3 +56,26 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.purpose}#{self.pk}"
+
+
+class Notice(models.Model):
+    """A message for a staff member's back-office inbox (beside, or instead of, e-mail)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notices")
+    event = models.ForeignKey("reports.ReportEvent", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=40)
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event", "purpose"],
+                                    condition=Q(event__isnull=False), name="notice_once_per_event"),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notice_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.purpose}"

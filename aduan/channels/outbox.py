@@ -31,23 +31,8 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
-def outbox_add(*, channel: str, recipient: str, subject: str, body: str, purpose: str,
-               event=None) -> None:
-    """Queue a message inside the caller's transaction and kick the worker after commit."""
-    OutboundMessage.objects.bulk_create([OutboundMessage(
-        channel=channel, recipient=recipient, subject=subject[:250], body=body, purpose=purpose,
-        event=event, next_attempt_at=timezone.now())], ignore_conflicts=True)
-    transaction.on_commit(_kick, robust=True)
-
-
-def outbox_add_many(messages: list[dict]) -> None:
-    """Queue many messages at once (each dict has outbox_add's keywords, event as event_id)."""
-    if not messages:
-        return
-    now = timezone.now()
-    OutboundMessage.objects.bulk_create(
-        [OutboundMessage(next_attempt_at=now, **{**m, "subject": m["subject"][:250]})
-         for m in messages], batch_size=1000, ignore_conflicts=True)
+def kick_after_commit() -> None:
+    """Run delivery soon after the caller's transaction commits."""
     transaction.on_commit(_kick, robust=True)
 
 

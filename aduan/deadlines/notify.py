@@ -1,25 +1,28 @@
-"""Who hears about a sweep's events, in bulk: one outbox message per event and recipient.
+"""Who hears about a sweep's events: one message per event and recipient, in bulk.
 
 Level 1 goes to the leaders of the holding agency (and of the agencies above
 it), level 2 to the national admins, level 3 to the Ombudsman's supervisors.
 Reminders go to the holder's admins (the national admins while a report waits
-for verification). Reporters hear that their report was closed or archived.
+for verification). Staff get an e-mail and a back-office notice; reporters
+hear by e-mail that their report was closed or archived.
+
+Rows are the sweep's (report id, status, holder code, tracking ID, event id).
 """
 
-from collections import defaultdict
 from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from aduan.agencies.models import Agency, AgencyKind, Membership, Role
-from aduan.channels.models import OutboundChannel
-from aduan.channels.outbox import outbox_add_many
+from aduan.agencies.models import Agency, AgencyKind, Role
+from aduan.agencies.selectors import members_above, national_admins, supervisors
+from aduan.channels.messages import Message, Recipient, bilingual, fill, send
 from aduan.lib.tracking import display
 from aduan.reports.models import Report, ReportAccess
 from aduan.reports.workflow import Action
+
+from .models import Timer
 
 _ESCALATED = (_("Report %(id)s is overdue (escalation level %(level)d)"),
               _("Report %(id)s has missed its deadline and is escalated to level %(level)d. "
@@ -36,102 +39,62 @@ _REPORTER = {
 }
 
 
-def _translations(template) -> tuple[str, ...]:
-    """The template in Indonesian and English (once per batch, not once per message)."""
-    texts = []
-    for language in ("id", "en"):
-        with translation.override(language):
-            texts.append(str(template))
-    return tuple(dict.fromkeys(texts))  # one copy when both read the same
-
-
-def _fill(texts: tuple[str, ...], context: dict) -> str:
-    return "\n\n".join(text % context for text in texts)
-
-
-def _emails(role: str, agencies=None, kind: str | None = None) -> dict[str, set[str]]:
-    """{agency path: e-mails} of active members with ``role``."""
-    members = Membership.objects.filter(role=role, user__is_active=True).exclude(user__email="")
-    if agencies is not None:
-        members = members.filter(agency__in=agencies)
-    if kind:
-        members = members.filter(agency__kind=kind)
-    found: dict[str, set[str]] = defaultdict(set)
-    for path, email in members.values_list("agency__path", "user__email"):
-        found[path].add(email)
-    return found
-
-
-def _chain_recipients(holders: set[str], role: str) -> dict[str | None, set[str]]:
-    """{holder code: e-mails of ``role`` members at the holder or above it}."""
-    paths = dict(Agency.objects.filter(pk__in=holders).values_list("code", "path"))
-    ancestors = {code for path in paths.values() for code in path.split("/") if code}
-    by_path = _emails(role, agencies=ancestors)
-    return {holder: set().union(*[emails for p, emails in by_path.items() if path.startswith(p)])
-            for holder, path in paths.items()}
-
-
-def _national_admins() -> set[str]:
-    return set().union(*_emails(Role.NATIONAL_ADMIN).values())
-
-
-def _queue(rows, recipients_of, template, context_of, purpose: str) -> None:
-    """Rows are (report id, status, holder code, tracking ID, event id)."""
-    url = f"{settings.SITE_URL}/kantor/"
-    subjects, bodies = _translations(template[0]), _translations(template[1])
+def _send(rows, recipients_of, template, extra: dict, purpose: str, url: str) -> None:
+    subjects, bodies = bilingual(template[0]), bilingual(template[1])
     messages = []
     for row in rows:
         recipients = recipients_of(row)
-        if not recipients:
-            continue
-        context = {"id": display(row[3]), "url": url, **context_of(row)}
-        subject, body = subjects[0] % context, _fill(bodies, context)
-        for email in sorted(recipients):
-            messages.append({"channel": OutboundChannel.EMAIL, "recipient": email,
-                             "subject": subject, "body": body, "purpose": purpose,
-                             "event_id": row[4]})
-    outbox_add_many(messages)
+        if recipients:
+            context = {"id": display(row[3]), "url": url, **extra}
+            messages.append(Message(frozenset(Recipient(*r) for r in recipients),
+                                    subjects[0] % context, fill(bodies, context), purpose, row[4]))
+    send(messages)
+
+
+def _staff(rows, recipients_of, template, extra: dict, purpose: str) -> None:
+    _send(rows, recipients_of, template, extra, purpose, f"{settings.SITE_URL}/kantor/")
+
+
+def _by_holder(by_holder: dict, fallback: set):
+    """Recipients for the row's holder; the national admins while nobody holds the report."""
+    return lambda row: by_holder.get(row[2], set()) if row[2] else fallback
 
 
 def escalated(rows: list[tuple], level: int) -> None:
     if not rows:
         return
     if level >= 3:
-        supervisors = set().union(*_emails(Role.SUPERVISOR, kind=AgencyKind.SUPERVISOR).values())
-        recipients = lambda row: supervisors  # noqa: E731
+        everyone = supervisors()
+        recipients = lambda row: everyone  # noqa: E731 - the same people for every row
     elif level == 2:
-        admins = _national_admins()
-        recipients = lambda row: admins  # noqa: E731
+        everyone = national_admins()
+        recipients = lambda row: everyone  # noqa: E731
     else:
-        leaders = _chain_recipients({row[2] for row in rows if row[2]}, Role.LEADER)
-        admins = _national_admins()
-        recipients = lambda row: leaders.get(row[2], set()) if row[2] else admins  # noqa: E731
-    _queue(rows, recipients, _ESCALATED, lambda row: {"level": level},
-           f"escalation_{level}")
+        leaders = members_above({row[2] for row in rows if row[2]}, Role.LEADER)
+        recipients = _by_holder(leaders, national_admins())
+    _staff(rows, recipients, _ESCALATED, {"level": level}, f"escalation_{level}")
 
 
 def reminded(rows: list[tuple], timer: str) -> None:
     if not rows:
         return
-    holders = _chain_recipients({row[2] for row in rows if row[2]}, Role.AGENCY_ADMIN)
-    admins = _national_admins()
-    from .models import Timer
-
-    label = str(Timer(timer).label)
-    _queue(rows, lambda row: holders.get(row[2], set()) if row[2] else admins,
-           _REMINDER, lambda row: {"timer": label}, f"reminder_{timer}")
+    admins = members_above({row[2] for row in rows if row[2]}, Role.AGENCY_ADMIN)
+    _staff(rows, _by_holder(admins, national_admins()), _REMINDER,
+           {"timer": str(Timer(timer).label)}, f"reminder_{timer}")
 
 
 def to_reporters(rows: list[tuple], action: str) -> None:
     if not rows:
         return
     emails = {}
-    for pk, email, account_email in Report.objects.filter(pk__in=[r[0] for r in rows]) \
-            .values_list("pk", "reporter_email", "reporter__email"):
-        if email or account_email:
-            emails[pk] = {email or account_email}
-    _queue(rows, lambda row: emails.get(row[0], set()), _REPORTER[action],
-           lambda row: {}, f"report_{action}_auto")
+    ids = [row[0] for row in rows]
+    for start in range(0, len(ids), 5000):
+        for pk, email, account_email in Report.objects.filter(pk__in=ids[start:start + 5000]) \
+                .values_list("pk", "reporter_email", "reporter__email"):
+            if email or account_email:
+                emails[pk] = {(None, email or account_email)}
+    _send(rows, lambda row: emails.get(row[0]), _REPORTER[action], {},
+          f"report_{action}_auto", f"{settings.SITE_URL}/lacak/")
 
 
 def grant_supervisor(report_ids: list[int], now: datetime) -> None:
@@ -147,8 +110,8 @@ def grant_supervisor(report_ids: list[int], now: datetime) -> None:
                 "ON CONFLICT (report_id, agency_id) DO NOTHING",
                 [now, report_ids, AgencyKind.SUPERVISOR])
         return
-    supervisors = list(Agency.objects.filter(kind=AgencyKind.SUPERVISOR, active=True)
-                       .values_list("code", flat=True))
+    codes = list(Agency.objects.filter(kind=AgencyKind.SUPERVISOR, active=True)
+                 .values_list("code", flat=True))
     ReportAccess.objects.bulk_create(
         [ReportAccess(report_id=pk, agency_id=code, granted_at=now)
-         for pk in report_ids for code in supervisors], batch_size=2000, ignore_conflicts=True)
+         for pk in report_ids for code in codes], batch_size=2000, ignore_conflicts=True)

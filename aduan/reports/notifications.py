@@ -1,17 +1,15 @@
-"""Which events tell whom, in which words. Messages go through the outbox.
+"""Which report events tell whom, in which words (queued through channels.messages).
 
-Reporter messages are written in Indonesian and then English in one body: the
-reporter's language is not known, and both must be able to read it. They never
-contain the PIN.
+Reporters hear of the steps that concern them, by e-mail; messages never
+contain the PIN. National admins hear, by e-mail and in the back office, when
+a report keeps being forwarded without finding its agency.
 """
 
 from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from aduan.agencies.models import Membership, Role
-from aduan.channels.models import OutboundChannel
-from aduan.channels.outbox import outbox_add
+from aduan.agencies.selectors import national_admins
+from aduan.channels.messages import Recipient, compose, send
 from aduan.lib.tracking import display
 
 from .workflow import Action
@@ -34,20 +32,15 @@ _REPORTER_MESSAGES = {
                      _("Your report %(id)s will not be processed further (reason: %(reason)s).")),
     Action.REOPEN: (_("Report %(id)s reopened"), _("Your report %(id)s was reopened.")),
 }
+_FORWARD_ALERT = (_("Report %(id)s needs intervention"),
+                  _("Report %(id)s has been forwarded %(count)d times without finding its agency "
+                    "(%(reason)s). Please verify and dispatch it."))
 
 # A signed-off draft is the agency's follow-up: the reporter hears the same.
 _REPORTER_MESSAGES[Action.SIGN_OFF] = _REPORTER_MESSAGES[Action.RESPOND]
 
 
-def _render(template, context: dict) -> str:
-    parts = []
-    for language in ("id", "en"):
-        with translation.override(language):
-            parts.append(str(template) % context)
-    return "\n\n".join(parts) if parts[0] != parts[1] else parts[0]
-
-
-def _reporter_email(report) -> str:
+def reporter_email(report) -> str:
     if report.reporter_email:
         return report.reporter_email
     return report.reporter.email if report.reporter_id and report.reporter.email else ""
@@ -55,30 +48,23 @@ def _reporter_email(report) -> str:
 
 def queue_for_event(report, event) -> None:
     """Queue the reporter's message for this event, if the event is one they hear about."""
-    templates = _REPORTER_MESSAGES.get(event.action)
-    recipient = _reporter_email(report)
-    if templates is None or not recipient:
+    template = _REPORTER_MESSAGES.get(event.action)
+    email = reporter_email(report)
+    if template is None or not email:
         return
     context = {
         "id": display(report.tracking_id), "title": report.title, "message": event.message,
         "agency": report.holder.name if report.holder_id else "",
         "reason": report.archive_reason, "url": f"{settings.SITE_URL}/lacak/",
     }
-    outbox_add(channel=OutboundChannel.EMAIL, recipient=recipient,
-               subject=_render(templates[0], context).split("\n\n")[0],
-               body=_render(templates[1], context), purpose=f"report_{event.action}", event=event)
+    # The reporter's e-mail only: a reporter's account never gets back-office notices.
+    send([compose([Recipient(None, email)], template, context,
+                  purpose=f"report_{event.action}", event_id=event.pk)])
 
 
-def alert_national_admins(report, *, reason: str) -> None:
+def alert_national_admins(report, *, reason: str, event_id: int | None = None) -> None:
     """Tell every national admin that a report needs their intervention."""
-    subject = _("Report %(id)s needs intervention")
-    body = _("Report %(id)s has been forwarded %(count)d times without finding its agency "
-             "(%(reason)s). Please verify and dispatch it.")
     context = {"id": display(report.tracking_id), "count": report.forward_count,
                "reason": reason}
-    emails = set(Membership.objects.filter(role=Role.NATIONAL_ADMIN, user__is_active=True)
-                 .exclude(user__email="").values_list("user__email", flat=True))
-    for email in sorted(emails):
-        outbox_add(channel=OutboundChannel.EMAIL, recipient=email,
-                   subject=_render(subject, context).split("\n\n")[0],
-                   body=_render(body, context), purpose=f"alert_{reason}")
+    send([compose([Recipient(*m) for m in national_admins()], _FORWARD_ALERT, context,
+                  purpose=f"alert_{reason}", event_id=event_id)])

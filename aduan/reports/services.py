@@ -26,7 +26,7 @@ from . import notifications
 from .access import Caller, Policy, View, relations, view_level
 from .attachments import Prepared, attachments_store
 from .errors import (Forbidden, InvalidInput, InvalidTransition, NotAuthorisedAgency,
-                     RateLimited, ReportNotFound)
+                     RateLimited, ReportNotFound, Unauthenticated)
 from .models import (Channel, DraftStatus, Report, ReportAccess, ReportEvent, ResponseDraft,
                      Visibility)
 from .workflow import (MOVES, Action, Actor, ArchiveReason, Severity, Status,
@@ -84,6 +84,8 @@ def _authorise(caller: Caller, report: Report, action: str) -> str:
     mine = {Actor.SYSTEM} if caller is SYSTEM_CALLER else relations(caller, report)
     allowed = MOVES[action].actors & mine
     if not allowed:
+        if not caller.is_authenticated and caller.pin_report_id is None:
+            raise Unauthenticated()
         raise Forbidden(_("Your role may not %(action)s this report.") % {"action": action})
     _check_policy(report, action)
     # Prefer the most specific relation for the record.
@@ -314,12 +316,13 @@ def report_forward(*, caller: Caller, report: Report, agency: str, reason: str) 
         report.forward_count += 1
         report.save(update_fields=["status", "holder", "forward_count", "updated_at"])
         _grant(report, target, now)
-        _append(report, Action.FORWARD, caller=caller, actor=actor, from_status=previous,
-                visibility=Visibility.PUBLIC, now=now, message=reason,
-                from_agency_id=from_agency, to_agency_id=target.pk,
-                data={"forward_count": report.forward_count})
+        event = _append(report, Action.FORWARD, caller=caller, actor=actor,
+                        from_status=previous, visibility=Visibility.PUBLIC, now=now,
+                        message=reason, from_agency_id=from_agency, to_agency_id=target.pk,
+                        data={"forward_count": report.forward_count})
         if report.forward_count > settings.ADUAN["FORWARD_ALERT_LIMIT"]:
-            notifications.alert_national_admins(report, reason="forward_limit")
+            notifications.alert_national_admins(report, reason="forward_limit",
+                                                event_id=event.pk)
     return report
 
 
@@ -588,6 +591,8 @@ def reporter_identity_reveal(*, caller: Caller, report: Report) -> dict:
     """Show who filed the report. National admins only; every look is audited."""
     if view_level(caller, report) is None:
         raise ReportNotFound()
+    if not caller.is_authenticated:
+        raise Unauthenticated()
     if not caller.is_national_admin:
         raise Forbidden(_("Only a national admin may see who filed an anonymous report."))
     AuditEntry.objects.create(
