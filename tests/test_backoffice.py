@@ -213,3 +213,20 @@ def test_accepting_can_set_how_much_work_a_report_needs(cast):
     report.refresh_from_db()
     assert report.status == "in_progress" and report.severity == "field_check"
     assert report.resolution_due > simple_due
+
+
+def test_staff_read_their_notices_in_the_back_office(cast, settings):
+    settings.ADUAN = {**settings.ADUAN, "FORWARD_ALERT_LIMIT": 0}
+    report, _pin = submit()
+    services.report_dispatch(caller=cast.national.caller, report=report,
+                             agency="pemkot-surabaya.dpupr")
+    services.report_forward(caller=cast.admin_a.caller, report=report,
+                            agency="pemprov-jawa-timur.dpupr", reason="Jalan provinsi")
+    national = as_(cast.national)
+    dashboard = text(national.get("/kantor/"))
+    assert 'class="count-badge">1<' in dashboard
+    inbox = text(national.get("/kantor/pemberitahuan/"))
+    assert f'href="/kantor/laporan/{report.tracking_id}/"' in inbox
+    assert national.post("/kantor/pemberitahuan/").status_code == 302
+    assert 'class="count-badge"' not in text(national.get("/kantor/"))
+    assert "count-badge" not in text(as_(cast.admin_b).get("/kantor/"))

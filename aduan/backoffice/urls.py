@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("keluar/", home.log_out, name="logout"),
     path("antrian/<slug:name>/", home.queue, name="queue"),
+    path("pemberitahuan/", home.notices, name="notices"),
     path("laporan/", reports.search, name="search"),
     path("laporan/<str:tracking_id>/", reports.report_page, name="report"),
     path("laporan/<str:tracking_id>/pelapor/", reports.reveal_reporter, name="reveal"),

@@ -5,6 +5,7 @@ from functools import wraps
 from django.shortcuts import redirect
 
 from aduan.agencies.models import Role
+from aduan.channels.messages import notices_unread_count
 from aduan.reports.access import caller_for_user
 
 
@@ -17,5 +18,6 @@ def staff_required(view):
             return redirect(f"/kantor/?next={request.path}")
         request.caller = caller
         request.can_manage = caller.is_national_admin or caller.has_role(Role.AGENCY_ADMIN)
+        request.unread_notices = notices_unread_count(request.user)
         return view(request, *args, **kwargs)
     return wrapper

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from aduan.channels.messages import notices_for, notices_mark_read
 from aduan.reports.access import caller_for_user
+from aduan.reports.models import ReportEvent
 from aduan.reports.errors import InvalidInput
 from aduan.reports.selectors import queue_counts, queues_for, report_queue
 
@@ -85,3 +87,17 @@ def log_out(request):
     logout(request)
     messages.success(request, _("You have logged out."))
     return redirect("backoffice:home")
+
+
+@staff_required
+def notices(request):
+    """The staff member's inbox: deadline reminders, escalations and alerts."""
+    if request.method == "POST":
+        notices_mark_read(request.user)
+        return redirect("backoffice:notices")
+    rows = notices_for(request.user, limit=100)
+    events = {n.event_id for n in rows if n.event_id}
+    tracking = dict(ReportEvent.objects.filter(pk__in=events)
+                    .values_list("pk", "report__tracking_id"))
+    return render(request, "backoffice/notices.html", {
+        "notices": [(n, tracking.get(n.event_id)) for n in rows]})
