@@ -89,7 +89,8 @@ def test_each_role_sees_exactly_its_share_of_private_reports(pages, world):
 PUBLIC_PAGES = ["/", "/lapor/", "/lacak/", "/laporan/", "/akun/masuk/", "/akun/daftar/",
                 "/kantor/"]
 STAFF_PAGES = ["/kantor/", "/kantor/pemberitahuan/", "/kantor/antrian/verify/",
-               "/kantor/antrian/held/", "/kantor/antrian/overdue/", "/kantor/laporan/", "/kantor/anggota/"]
+               "/kantor/antrian/held/", "/kantor/antrian/overdue/", "/kantor/laporan/",
+               "/kantor/anggota/"]
 
 
 def _fits_a_phone(page, path):
