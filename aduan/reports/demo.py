@@ -119,7 +119,8 @@ PRACTICE = [
              "Setiap hujan, Gang Lebar RT 04 RW 01 banjir setinggi lutut karena saluran tertutup "
              "sedimen.", "jalan_drainase", "35.78.03", days_ago=12, agency="pemkot-surabaya"),
     Scenario("Obat kosong di apotek puskesmas",
-             "Obat hipertensi untuk peserta prolanis kosong tiga minggu; kami disuruh beli sendiri.",
+             "Obat hipertensi untuk peserta prolanis kosong tiga minggu; kami disuruh beli "
+             "sendiri.",
              "kesehatan", "35.78.10",
              steps=[("dispatch", "pemkot-surabaya.dinkes"), ("accept",),
                     ("draft", "Stok amlodipin sudah dikirim dari gudang farmasi kota dan tersedia "

@@ -1,4 +1,4 @@
-"""A report in the back office: everything the staff member may see, and the actions they may take."""
+"""A report in the back office: all the staff member may see, and the actions they may take."""
 
 from django.contrib import messages
 from django.http import Http404
