@@ -109,6 +109,8 @@ def pages(browser, live_server, request):
 
 def check_a11y(page, label: str = "") -> None:
     """Run axe-core on the page and fail with the rule, its help text and the elements."""
+    # After a click the new page may still be loading its stylesheet; judge the finished page.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol: the page's CSP stays untouched.
         page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")

@@ -18,7 +18,8 @@ def staff_login(page, username):
     page.goto("/kantor/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    with page.expect_navigation():
+        page.click("button.primary")
     page.wait_for_url("**/kantor/")
 
 
@@ -29,8 +30,9 @@ def act(page, action, fields=None):
         panel.locator("summary").click()
     for name, value in (fields or {}).items():
         panel.locator(f"[name={name}]").first.fill(value)
-    panel.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    # Wait for the answer to the POST, not just for the current page to be loaded.
+    with page.expect_navigation():
+        panel.locator("button[type=submit]").click()
 
 
 @pytest.fixture
@@ -61,7 +63,8 @@ def test_anonymous_report_with_a_photo_from_form_to_rating(pages, staff, tmp_pat
     citizen.check("#id_anonymous")
     citizen.fill("#id_reporter_name", "Warga Waru")
     citizen.set_input_files("#id_attachments", str(photo))
-    citizen.click("button[name=_send]")
+    with citizen.expect_navigation():
+        citizen.click("button[name=_send]")
     citizen.wait_for_url("**/lapor/terkirim/")
     check_a11y(citizen, "receipt")
     tracking_id = citizen.inner_text("#receipt-id").replace("-", "")
@@ -75,7 +78,8 @@ def test_anonymous_report_with_a_photo_from_form_to_rating(pages, staff, tmp_pat
     staff_login(national, "national")
     check_a11y(national, "dashboard")
     national.goto("/kantor/antrian/verify/")
-    national.click(f"a[href='/kantor/laporan/{tracking_id}/']")
+    with national.expect_navigation():
+        national.click(f"a[href='/kantor/laporan/{tracking_id}/']")
     check_a11y(national, "back-office report")
     assert "Warga Waru" not in national.content()
     act(national, "dispatch", {"agency": "pemkot-surabaya.dpupr"})
@@ -93,7 +97,8 @@ def test_anonymous_report_with_a_photo_from_form_to_rating(pages, staff, tmp_pat
     staff_login(province, "admin_b")
     province.goto("/kantor/antrian/held/")
     check_a11y(province, "held queue")
-    province.click(f"a[href='/kantor/laporan/{tracking_id}/']")
+    with province.expect_navigation():
+        province.click(f"a[href='/kantor/laporan/{tracking_id}/']")
     act(province, "accept")
     act(province, "respond", {"message": "Lubang sudah ditambal pada 3 Desember."})
 
@@ -101,7 +106,8 @@ def test_anonymous_report_with_a_photo_from_form_to_rating(pages, staff, tmp_pat
     check_a11y(citizen, "reporter's report page")
     assert "Lubang sudah ditambal" in citizen.content()
     citizen.fill("#act-reply textarea[name=message]", "Tambalan sudah rusak lagi.")
-    citizen.click("#act-reply button[type=submit]")
+    with citizen.expect_navigation():
+        citizen.click("#act-reply button[type=submit]")
     assert Report.objects.get(pk=report.pk).status == "in_progress"
 
     province.reload()
@@ -113,13 +119,14 @@ def test_anonymous_report_with_a_photo_from_form_to_rating(pages, staff, tmp_pat
     check_a11y(phone, "tracking form")
     phone.fill("#id_tracking_id", tracking_id.lower())
     phone.fill("#id_pin", pin)
-    phone.click("button.primary")
+    with phone.expect_navigation():
+        phone.click("button.primary")
     phone.wait_for_url(f"**/laporan/{tracking_id}/")
     assert phone.locator("html").get_attribute("lang") == "en"
     phone.check("#act-close input[name=rating][value='5']")
     phone.fill("#act-close textarea[name=comment]", "Terima kasih, sudah mulus.")
-    phone.click("#act-close button[type=submit]")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.click("#act-close button[type=submit]")
     done = Report.objects.get(pk=report.pk)
     assert done.status == "closed" and done.rating == 5 and done.forward_count == 1
     check_a11y(phone, "completed report")

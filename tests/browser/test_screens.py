@@ -63,7 +63,8 @@ def test_each_role_sees_exactly_its_share_of_private_reports(pages, world):
             page.goto("/akun/masuk/")
             page.fill("#id_login", "warga@contoh.id")
             page.fill("#id_password", PASSWORD)
-            page.click("button.primary")
+            with page.expect_navigation():
+                page.click("button.primary")
         elif viewer != "public":
             staff_login(page, viewer)
         for label, shows_name in expected.items():
@@ -109,7 +110,8 @@ def test_every_page_is_accessible_and_fits_a_phone(pages, world):
             _fits_a_phone(page, path)
         # The report form after a failed submission: errors are announced and labelled.
         page.goto("/lapor/")
-        page.click("button[name=_send]")
+        with page.expect_navigation():
+            page.click("button[name=_send]")
         assert page.locator(".error-summary").is_visible()
         check_a11y(page, f"report form with errors ({locale})")
     staff = pages.new("admin_a")
@@ -122,7 +124,8 @@ def test_every_page_is_accessible_and_fits_a_phone(pages, world):
     citizen.goto("/akun/masuk/")
     citizen.fill("#id_login", "warga@contoh.id")
     citizen.fill("#id_password", PASSWORD)
-    citizen.click("button.primary")
+    with citizen.expect_navigation():
+        citizen.click("button.primary")
     citizen.wait_for_url("**/akun/laporan/")
     check_a11y(citizen, "my reports")
     _fits_a_phone(citizen, "/akun/laporan/")
@@ -142,12 +145,15 @@ def test_the_report_form_works_without_javascript(browser, live_server, transact
     page.fill("#id_title", "Sampah menumpuk")
     page.fill("#id_body", "Sudah seminggu tidak diangkut.")
     page.fill("#id_region_q", "kebraon")
-    page.click("button[name=_find_region]")
+    with page.expect_navigation():
+        page.click("button[name=_find_region]")
     page.check("input[name=region_pick]")
-    page.click("button[name=_refine]")
+    with page.expect_navigation():
+        page.click("button[name=_refine]")
     assert page.input_value("#id_title") == "Sampah menumpuk"
     assert page.locator("#id_village").input_value().startswith("35.78.")
-    page.click("button[name=_send]")
+    with page.expect_navigation():
+        page.click("button[name=_send]")
     page.wait_for_url("**/lapor/terkirim/")
     report = Report.objects.get()
     assert report.region.name.lower() == "kebraon"
