@@ -125,3 +125,18 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = list(agencies)
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), max_length=150,
+                           help_text=_("As in the decree, e.g. \"Cuti bersama Idul Fitri\"."))
+    region = forms.CharField(label=_("Region code"), max_length=13, required=False,
+                             help_text=_("Empty for the whole country; a Kemendagri code such "
+                                         "as 51 or 35.78 for that region and everything in it."))
+
+
+class WorkdaysForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=_("Working days"), min_value=-366, max_value=366)
+    region = forms.CharField(label=_("Region code"), max_length=13, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home, members, reports
+from .views import calendar, home, members, reports
 
 app_name = "backoffice"
 
@@ -14,5 +14,7 @@ urlpatterns = [
     path("laporan/<str:tracking_id>/pelapor/", reports.reveal_reporter, name="reveal"),
     path("laporan/<str:tracking_id>/<slug:action>/", reports.report_action, name="action"),
     path("anggota/", members.members, name="members"),
+    path("kalender/", calendar.calendar, name="calendar"),
+    path("kalender/hapus/", calendar.calendar_remove, name="calendar_remove"),
     path("anggota/<int:membership_id>/hapus/", members.member_remove, name="member_remove"),
 ]

@@ -39,6 +39,9 @@ class Action(TextChoices):
     ARCHIVE = "archive", _("Archive")
     REOPEN = "reopen", _("Reopen")
     RESTRICT = "restrict", _("Make privacy stricter")
+    # Written by the deadline sweep only; no status moves with them.
+    ESCALATE = "escalate", _("Escalated for a missed deadline")
+    REMIND = "remind", _("Deadline reminder")
 
 
 class Actor(TextChoices):
