@@ -114,3 +114,13 @@ def submit(**overrides):
 def pytest_collection_modifyitems(config, items):
     """Run the browser tests last: their live server leaves a flushed database behind."""
     items.sort(key=lambda item: "/browser/" in str(item.fspath))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    # Each test's holidays live in its own transaction; never reuse another test's copy.
+    from aduan.deadlines.calendar import forget_data_rows
+
+    forget_data_rows()
+    yield
+    forget_data_rows()

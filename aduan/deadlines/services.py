@@ -23,7 +23,7 @@ from aduan.reports.errors import InvalidInput
 from aduan.reports.models import DUE_FIELD_BY_STATUS
 from aduan.reports.workflow import Action, Status
 
-from .calendar import Calendar, holidays_in
+from .calendar import Calendar, forget_data_rows, holidays_in
 from .models import DayUnit, Holiday, HolidayKind, Timer
 from .policies import sla_days
 
@@ -204,4 +204,6 @@ def _recompute_after_commit(day: date) -> None:
     """Deadlines that fall after a changed day move with it: recompute them in the background."""
     from .tasks import recompute_open_deadlines
 
+    forget_data_rows()
+    transaction.on_commit(forget_data_rows)
     transaction.on_commit(lambda: recompute_open_deadlines.enqueue(since=day.isoformat()))
