@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-postgres bench install install-dev lock openapi messages clean
+.PHONY: run test test-postgres bench browser install install-dev lock openapi messages clean
 
 $(BIN)/python:
 	"$$(scripts/find-python)" -m venv $(VENV)
@@ -28,8 +28,22 @@ run: install
 	$(BIN)/aduan setup --demo
 	$(BIN)/aduan serve --port $(PORT)
 
+## Debian's Chromium for the browser tests, only where it is missing and root (or sudo) is
+## at hand; elsewhere the browser tests skip with the reason. Never a downloaded browser.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser: no apt-get here; the browser tests will be skipped"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } >/dev/null \
+	    || echo "browser: could not install chromium; the browser tests will be skipped"; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  { sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } >/dev/null \
+	    || echo "browser: could not install chromium; the browser tests will be skipped"; \
+	else echo "browser: chromium is missing and needs root to install; the browser tests will be skipped"; fi
+
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise).
-test: install-dev
+test: install-dev browser
 	DATABASE_URL= $(BIN)/aduan makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run 'aduan makemigrations'"; exit 1; }
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -38,6 +52,7 @@ bench: install-dev
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/routing_surabaya.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/pages.py
 
 lock:
 	$(BIN)/pip install -q pip-tools

@@ -9,6 +9,7 @@ start-up with a message naming it, rather than running half-configured.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -115,6 +116,8 @@ INSTALLED_APPS = [
     "aduan.deadlines",
     "aduan.routing",
     "aduan.api",
+    "aduan.portal",
+    "aduan.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +149,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "aduan.portal.context.site",
             ],
         },
     },
@@ -199,7 +203,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/akun/masuk/"
+# Staff sessions end when the browser closes or after 8 idle hours; the PIN-unlocked
+# reports of a citizen on a shared computer are forgotten the same way.
+SESSION_COOKIE_AGE = env_int("ADUAN_SESSION_SECONDS", 8 * 3600)
+SESSION_SAVE_EVERY_REQUEST = False
 
 # --- Internationalisation -----------------------------------------------------
 
@@ -222,6 +230,38 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Domain -------------------------------------------------------------------
+
+ADUAN = {
+    # Consecutive wrong PINs before PIN access to a report is locked for a while.
+    "PIN_MAX_FAILURES": env_int("ADUAN_PIN_MAX_FAILURES", 10),
+    "PIN_LOCK_MINUTES": env_int("ADUAN_PIN_LOCK_MINUTES", 15),
+    # Forwards after which the national admin is alerted (no wrong door).
+    "FORWARD_ALERT_LIMIT": env_int("ADUAN_FORWARD_ALERT_LIMIT", 3),
+    "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),
+    # How often the worker enqueues the deadline sweep.
+    "SWEEP_INTERVAL_SECONDS": env_int("ADUAN_SWEEP_INTERVAL_SECONDS", 300),
+    # Attachments per message and bytes per file (photos and PDFs).
+    "ATTACHMENT_MAX_FILES": env_int("ADUAN_ATTACHMENT_MAX_FILES", 5),
+    "ATTACHMENT_MAX_BYTES": env_int("ADUAN_ATTACHMENT_MAX_MB", 5) * 1024 * 1024,
+    # Map tiles for the report form's location pin ({z}/{x}/{y} URL template); the tile
+    # server's origin is added to the CSP's img-src. Empty: no map, coordinates by hand.
+    "MAP_TILES_URL": env_str("ADUAN_MAP_TILES_URL",
+                             "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    "MAP_ATTRIBUTION": env_str("ADUAN_MAP_ATTRIBUTION", "© OpenStreetMap contributors"),
+    # Domain used in Message-IDs of outgoing mail.
+    "MAIL_DOMAIN": env_str("ADUAN_MAIL_DOMAIN", "aduan.localhost"),
+    # Routing of new reports: "task" (background worker, after the submission commits),
+    # "inline" (in the submitting request; for small sites and tests) or "off".
+    "ROUTING": env_choice("ADUAN_ROUTING", "task", ("task", "inline", "off")),
+    # Dispatch confident reports at once (as the system); off: every report waits for a verifier.
+    "AUTO_DISPATCH": env_bool("ADUAN_AUTO_DISPATCH", True),
+    # Share of auto-dispatched reports that must be right on held-out data; sets the threshold.
+    "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
+    # Days back in which similar open reports are suggested at intake.
+    "SIMILAR_DAYS": env_int("ADUAN_SIMILAR_DAYS", 30),
+}
+
 # --- Security -----------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -235,11 +275,23 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("ADUAN_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
     "ADUAN_BEHIND_TLS_PROXY", False) else None
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The map tile server's origin for the CSP ({s} subdomains become a wildcard)."""
+    if not url:
+        return []
+    parts = urlsplit(url.replace("{s}.", "*."))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(f"ADUAN_MAP_TILES_URL must be an http(s) URL, got {url!r}")
+    return [f"{parts.scheme}://{parts.netloc}"]
+
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_tile_origin(ADUAN["MAP_TILES_URL"])],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
@@ -287,28 +339,4 @@ LOGGING = {
         "django_tasks_db": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
     },
-}
-
-# --- Domain -------------------------------------------------------------------
-
-ADUAN = {
-    # Consecutive wrong PINs before PIN access to a report is locked for a while.
-    "PIN_MAX_FAILURES": env_int("ADUAN_PIN_MAX_FAILURES", 10),
-    "PIN_LOCK_MINUTES": env_int("ADUAN_PIN_LOCK_MINUTES", 15),
-    # Forwards after which the national admin is alerted (no wrong door).
-    "FORWARD_ALERT_LIMIT": env_int("ADUAN_FORWARD_ALERT_LIMIT", 3),
-    "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),
-    # How often the worker enqueues the deadline sweep.
-    "SWEEP_INTERVAL_SECONDS": env_int("ADUAN_SWEEP_INTERVAL_SECONDS", 300),
-    # Domain used in Message-IDs of outgoing mail.
-    "MAIL_DOMAIN": env_str("ADUAN_MAIL_DOMAIN", "aduan.localhost"),
-    # Routing of new reports: "task" (background worker, after the submission commits),
-    # "inline" (in the submitting request; for small sites and tests) or "off".
-    "ROUTING": env_choice("ADUAN_ROUTING", "task", ("task", "inline", "off")),
-    # Dispatch confident reports at once (as the system); off: every report waits for a verifier.
-    "AUTO_DISPATCH": env_bool("ADUAN_AUTO_DISPATCH", True),
-    # Share of auto-dispatched reports that must be right on held-out data; sets the threshold.
-    "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
-    # Days back in which similar open reports are suggested at intake.
-    "SIMILAR_DAYS": env_int("ADUAN_SIMILAR_DAYS", 30),
 }

@@ -1,9 +1,14 @@
-from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from aduan.api.api import api
+from aduan.backoffice.admin import site as national_admin_site
+
+national_admin_site.adopt_default_registry()
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
+    path("admin/", national_admin_site.urls),
+    path("kantor/", include("aduan.backoffice.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("aduan.portal.urls")),
 ]

@@ -115,3 +115,18 @@ def submit(**overrides):
     user = overrides.pop("user", None)
     fields.update(overrides)
     return services.report_submit(data=services.NewReport(**fields), user=user)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last: their live server leaves a flushed database behind."""
+    items.sort(key=lambda item: "/browser/" in str(item.fspath))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    # Each test's holidays live in its own transaction; never reuse another test's copy.
+    from aduan.deadlines.calendar import forget_data_rows
+
+    forget_data_rows()
+    yield
+    forget_data_rows()

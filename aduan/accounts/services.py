@@ -1,13 +1,15 @@
-"""Staff accounts, memberships and API tokens."""
+"""Staff accounts and memberships, reporter accounts, and API tokens."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency, AgencyKind, Membership, Role
-from aduan.reports.errors import InvalidInput
+from aduan.reports.errors import Forbidden, InvalidInput, NotFound
 
 from .models import ApiToken, AuditEntry, hash_token
 
@@ -57,3 +59,122 @@ def token_create(*, user, name: str = "", actor=None) -> str:
     AuditEntry.objects.create(actor=actor, action=AuditEntry.Action.TOKEN_CREATED,
                               target=user.get_username(), detail={"name": name})
     return raw
+
+
+# --- reporter accounts ---------------------------------------------------------------
+
+
+def reporter_register(*, email: str, password: str, name: str = "") -> object:
+    """Create a reporter account that logs in with its e-mail address."""
+    email = (email or "").strip().lower()
+    User = get_user_model()
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        raise InvalidInput(_("Enter a valid e-mail address."), field="email") from None
+    if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+        raise InvalidInput(_("An account with this e-mail address already exists; log in "
+                             "instead."), field="email")
+    user = User(username=email[:150], email=email, first_name=(name or "").strip()[:150])
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from None
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+    return user
+
+
+def user_for_login(identifier: str):
+    """The account a login name or e-mail address refers to, or None."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    User = get_user_model()
+    if "@" in identifier:
+        return User.objects.filter(email__iexact=identifier).first()
+    return User.objects.filter(username=identifier).first()
+
+
+# --- members of an agency, managed by its admins ------------------------------------
+
+# Roles an agency admin may hand out inside its subtree; the national and
+# supervisory roles are given only by national admins.
+AGENCY_GRANTABLE = (Role.AGENCY_ADMIN, Role.UNIT_ADMIN, Role.LIAISON, Role.LEADER,
+                    Role.AUDITOR, Role.DEVELOPER)
+
+
+def managed_paths(caller) -> list[str] | None:
+    """Agency paths whose members the caller manages; None means every agency."""
+    if caller.is_national_admin:
+        return None
+    return [g.agency_path for g in caller.grants if g.role == Role.AGENCY_ADMIN]
+
+
+def _managed_q(caller, field: str = "path") -> Q:
+    paths = managed_paths(caller)
+    if paths is None:
+        return Q()
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def grantable_roles(caller) -> list[str]:
+    return list(Role.values) if caller.is_national_admin else list(AGENCY_GRANTABLE)
+
+
+def members_list(caller, *, agency_code: str = "", limit: int = 200):
+    """Memberships in the agencies the caller manages (404 for anything else)."""
+    if managed_paths(caller) == []:
+        raise NotFound()
+    rows = Membership.objects.filter(_managed_q(caller, "agency__path"))
+    if agency_code:
+        rows = rows.filter(agency__path__contains=f"/{agency_code}/")
+    return list(rows.select_related("user", "agency").order_by("agency__path", "user__username")
+                [:limit])
+
+
+def managed_agency(caller, code: str) -> Agency:
+    agency = Agency.objects.filter(_managed_q(caller), pk=(code or "").strip()).first()
+    if agency is None:
+        raise InvalidInput(_("Choose an agency you manage."), field="agency")
+    return agency
+
+
+def membership_add(*, caller, username: str, agency_code: str, role: str,
+                   password: str = "", email: str = "") -> Membership:
+    """Give a user a role in an agency the caller manages; a new user needs a password."""
+    if managed_paths(caller) == []:
+        raise Forbidden()
+    agency = managed_agency(caller, agency_code)
+    if role not in grantable_roles(caller):
+        raise InvalidInput(_("You may not give the role %(role)s.") % {"role": role},
+                           field="role")
+    username = (username or "").strip()
+    if not username:
+        raise InvalidInput(_("Give the user name of the staff member."), field="username")
+    user, _created = staff_add(username=username, agency_code=agency.pk, role=role,
+                               password=password or None, email=(email or "").strip(),
+                               actor=caller.user)
+    return Membership.objects.get(user=user, agency=agency, role=role)
+
+
+def membership_remove(*, caller, membership_id: int) -> None:
+    """Take a role away; an admin cannot remove their own admin role (no lock-out)."""
+    membership = Membership.objects.filter(_managed_q(caller, "agency__path"),
+                                           pk=membership_id).first()
+    if membership is None:
+        raise NotFound()
+    if membership.user_id == caller.user.pk and membership.role in (Role.AGENCY_ADMIN,
+                                                                     Role.NATIONAL_ADMIN):
+        raise InvalidInput(_("You cannot remove your own admin role; ask another admin."),
+                           field="membership")
+    with transaction.atomic():
+        membership.delete()
+        AuditEntry.objects.create(actor=caller.user, action=AuditEntry.Action.STAFF_REMOVED,
+                                  target=membership.user.get_username(),
+                                  detail={"agency": membership.agency_id,
+                                          "role": membership.role})

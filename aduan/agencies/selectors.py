@@ -1,8 +1,11 @@
-"""Who holds a role where: the staff a notification is for."""
+"""Reads over agencies, regions and memberships: who holds a role where (the staff a
+notification is for), and the small indexed look-ups behind pickers and search boxes."""
 
 from collections import defaultdict
 
-from .models import Agency, AgencyKind, Membership, Role
+from django.db.models import Q
+
+from .models import NON_HOLDING_KINDS, Agency, AgencyKind, Membership, Region, Role
 
 Member = tuple[int, str]  # (user id, e-mail or "")
 
@@ -35,3 +38,56 @@ def national_admins() -> set[Member]:
 
 def supervisors() -> set[Member]:
     return set().union(*members(Role.SUPERVISOR, kind=AgencyKind.SUPERVISOR).values())
+
+
+# --- look-ups for pickers and search boxes -----------------------------------------
+
+SEARCH_LIMIT = 15
+AGENCY_LIMIT = 15
+
+
+def region_chain(code: str) -> list[str]:
+    """The codes from the province down to ``code``: 35.78.01 → [35, 35.78, 35.78.01]."""
+    parts = code.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)][:4]
+
+
+def region_children(parent: str | None) -> list[tuple[str, str]]:
+    rows = Region.objects.filter(parent=parent) if parent else Region.objects.filter(level=1)
+    return list(rows.order_by("name").values_list("code", "name"))
+
+
+def region_search(text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Regions whose name holds every word typed, biggest first, with where they lie."""
+    words = [w for w in text.split() if len(w) >= 2][:4]
+    if not words:
+        return []
+    q = Q()
+    for word in words:
+        q &= Q(name__icontains=word)
+    found = list(Region.objects.filter(q).order_by("level", "name")
+                 .values("code", "name", "level")[:limit])
+    ancestors = {c for row in found for c in region_chain(row["code"])[:-1]}
+    names = dict(Region.objects.filter(code__in=ancestors).values_list("code", "name"))
+    for row in found:
+        above = reversed(region_chain(row["code"])[:-1])
+        row["within"] = ", ".join(names.get(c, c) for c in above)
+    return found
+
+
+def agency_search(text: str, *, holding_only: bool = True) -> list[dict]:
+    """Agencies whose code starts with, or whose name holds every word of, ``text``."""
+    words = text.split()[:4]
+    if not words:
+        return []
+    rows = Agency.objects.filter(active=True)
+    if holding_only:
+        rows = rows.exclude(kind__in=NON_HOLDING_KINDS)
+    by_code = list(rows.filter(code__startswith=text.strip().lower())
+                   .values("code", "name")[:AGENCY_LIMIT])
+    for word in words:
+        rows = rows.filter(name__icontains=word)
+    seen = {r["code"] for r in by_code}
+    by_name = [r for r in rows.order_by("path").values("code", "name")[:AGENCY_LIMIT]
+               if r["code"] not in seen]
+    return (by_code + by_name)[:AGENCY_LIMIT]

@@ -166,6 +166,39 @@ def respond(request: HttpRequest, tracking_id: str, payload: MessageIn):
     return _act(request, tracking_id, services.report_respond, message=payload.message)
 
 
+def _draft(*, caller, report, message):
+    services.report_draft_response(caller=caller, report=report, message=message)
+    report.refresh_from_db()
+    return report
+
+
+@router.post("/reports/{tracking_id}/draft-response",
+             summary="Draft a follow-up for a liaison's sign-off (agencies that require it)",
+             **_STAFF_OP)
+def draft_response(request: HttpRequest, tracking_id: str, payload: MessageIn):
+    return _act(request, tracking_id, _draft, message=payload.message)
+
+
+class NoteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field("", max_length=2000)
+
+
+@router.post("/reports/{tracking_id}/sign-off",
+             summary="Publish the waiting draft as the follow-up (liaison officers)",
+             **_STAFF_OP)
+def sign_off(request: HttpRequest, tracking_id: str, payload: NoteIn | None = None):
+    note = payload.note if payload else ""
+    return _act(request, tracking_id, services.report_sign_off, note=note)
+
+
+@router.post("/reports/{tracking_id}/return-draft",
+             summary="Send the waiting draft back with the reason (liaison officers)",
+             **_STAFF_OP)
+def return_draft(request: HttpRequest, tracking_id: str, payload: ReasonIn):
+    return _act(request, tracking_id, services.report_return_draft, reason=payload.reason)
+
+
 @router.post("/reports/{tracking_id}/archive", summary="Archive with a reason code",
              **_STAFF_OP)
 def archive(request: HttpRequest, tracking_id: str, payload: ArchiveIn):
@@ -205,6 +238,12 @@ def link(request: HttpRequest, tracking_id: str, payload: LinkIn):
              **_REPORTER_OP)
 def provide_info(request: HttpRequest, tracking_id: str, payload: MessageIn):
     return _act(request, tracking_id, services.report_provide_info, message=payload.message)
+
+
+@router.post("/reports/{tracking_id}/add-info",
+             summary="Add information while the report is being handled", **_REPORTER_OP)
+def add_info(request: HttpRequest, tracking_id: str, payload: MessageIn):
+    return _act(request, tracking_id, services.report_add_info, message=payload.message)
 
 
 @router.post("/reports/{tracking_id}/reply",

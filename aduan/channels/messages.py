@@ -87,3 +87,8 @@ def notices_mark_read(user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         notices = notices.filter(pk__in=list(ids))
     return notices.update(read_at=timezone.now())
+
+
+def notices_unread_count(user, *, cap: int = 99) -> int:
+    """How many notices wait unread (counted up to ``cap``; the badge shows "99+")."""
+    return Notice.objects.filter(user=user, read_at__isnull=True)[:cap + 1].count()

@@ -15,6 +15,8 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from aduan.reports.training import training_mode
+
 from .models import OutboundChannel, OutboundMessage, OutboundStatus
 
 logger = logging.getLogger(__name__)
@@ -79,8 +81,10 @@ def outbox_deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> di
     """Send what is due; return counts. Safe to run in several workers at once."""
     now = now or timezone.now()
     counts = {"sent": 0, "retry": 0, "skipped": 0}
-    for message in _claim(now, limit):
-        if settings.ADUAN["TRAINING_MODE"]:
+    batch = _claim(now, limit)
+    training = bool(batch) and training_mode()
+    for message in batch:
+        if training:
             OutboundMessage.objects.filter(pk=message.pk).update(
                 status=OutboundStatus.SKIPPED, claimed_until=None)
             counts["skipped"] += 1

@@ -8,6 +8,7 @@ end (23:59:59) of the N-th working day after the start date, in the region's
 own time zone.
 """
 
+from time import monotonic
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -42,6 +43,25 @@ def _package_holidays(year: int) -> dict[date, str]:
                                               categories=("public", "government")))
 
 
+# Holidays held as data, per year, kept for a minute: a page of 50 deadlines or a sweep
+# over 38 provinces asks for them once. An edit clears this process's copy at once;
+# other processes see it within DATA_TTL (the recompute task runs after that anyway).
+DATA_TTL = 60.0
+_data_cache: dict[int, tuple[float, list[Holiday]]] = {}
+
+
+def _data_rows(year: int) -> list[Holiday]:
+    cached = _data_cache.get(year)
+    if cached is None or monotonic() - cached[0] > DATA_TTL:
+        cached = (monotonic(), list(Holiday.objects.filter(date__year=year)))
+        _data_cache[year] = cached
+    return cached[1]
+
+
+def forget_data_rows() -> None:
+    _data_cache.clear()
+
+
 def _applies(row_region: str, region_code: str) -> bool:
     return not row_region or region_code == row_region or region_code.startswith(row_region + ".")
 
@@ -61,7 +81,7 @@ def holidays_in(years: range | list[int], region_code: str | None = None) -> lis
     for year in years:
         for day, name in _package_holidays(year).items():
             entries[day] = HolidayEntry(day, name, "package", "")
-    rows = Holiday.objects.filter(date__year__gte=min(years), date__year__lte=max(years))
+    rows = [row for year in years for row in _data_rows(year)]
     # Regional rows are applied after national ones, so the most specific row wins.
     for row in sorted(rows, key=lambda r: len(r.region_code)):
         if not _applies(row.region_code, region):

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Region
 from aduan.reports.errors import InvalidInput
+from aduan.reports.models import DUE_FIELD_BY_STATUS
 from aduan.reports.workflow import Action, Status
 
-from .calendar import Calendar, holidays_in
+from .calendar import Calendar, forget_data_rows, holidays_in
 from .models import DayUnit, Holiday, HolidayKind, Timer
 from .policies import sla_days
 
@@ -70,7 +71,7 @@ def _changes(report, action: str, calendar: Calendar, now: datetime) -> dict:
         return {"paused_at": now, "info_due": _due(report, calendar, Timer.INFO, now)}
     if action == Action.PROVIDE_INFO:
         return _resume(report, calendar, now)
-    if action == Action.RESPOND:
+    if action in (Action.RESPOND, Action.SIGN_OFF):  # a signed-off draft is the follow-up
         return {"reply_due": _due(report, calendar, Timer.REPLY_WINDOW, now),
                 "autoclose_due": _due(report, calendar, Timer.AUTOCLOSE, now),
                 "escalation_level": 0}
@@ -131,13 +132,16 @@ def recomputed_deadlines(report) -> dict:
 
 
 # The deadline that is running in each status, and who it binds.
-_CURRENT = {
-    Status.SUBMITTED: (Timer.VERIFICATION, "verification_due"),
-    Status.NEEDS_INFO: (Timer.INFO, "info_due"),
-    Status.DISPATCHED: (Timer.FOLLOWUP, "followup_due"),
-    Status.IN_PROGRESS: (Timer.RESOLUTION, "resolution_due"),
-    Status.RESPONDED: (Timer.REPLY_WINDOW, "reply_due"),
+_TIMER_BY_STATUS = {
+    Status.SUBMITTED: Timer.VERIFICATION,
+    Status.NEEDS_INFO: Timer.INFO,
+    Status.DISPATCHED: Timer.FOLLOWUP,
+    Status.IN_PROGRESS: Timer.RESOLUTION,
+    Status.RESPONDED: Timer.REPLY_WINDOW,
 }
+# The running deadline's field is the one ``Report.due_at`` (a generated column) copies.
+_CURRENT = {status: (_TIMER_BY_STATUS[status], field)
+            for status, field in DUE_FIELD_BY_STATUS.items()}
 
 
 def current_deadline(report, now: datetime) -> dict | None:
@@ -200,4 +204,6 @@ def _recompute_after_commit(day: date) -> None:
     """Deadlines that fall after a changed day move with it: recompute them in the background."""
     from .tasks import recompute_open_deadlines
 
+    forget_data_rows()
+    transaction.on_commit(forget_data_rows)
     transaction.on_commit(lambda: recompute_open_deadlines.enqueue(since=day.isoformat()))

@@ -132,7 +132,7 @@ def _escalate(run: _Run, steps: dict[int, int]) -> dict[int, int]:
         rows = _with_events(
             f"UPDATE reports_report SET escalation_level = %s WHERE ({where}) "
             f"AND escalation_level < %s RETURNING {_RETURNING}", [level, *params, level],
-            action="escalate", now=run.now, visibility="staff", data={"level": level})
+            action=Action.ESCALATE, now=run.now, visibility="staff", data={"level": level})
         if level >= 3:  # referred: the Ombudsman may read it from now on
             notify.grant_supervisor([row[0] for row in rows], run.now)
         notify.escalated(rows, level)
@@ -161,7 +161,7 @@ def _remind(run: _Run) -> int:
 
 def _reminded(insert: str, params: list, now: datetime, timer: str) -> list[tuple]:
     """Record reminders not sent before (the unique key drops repeats) and their events."""
-    event = {"action": "remind", "now": now, "visibility": "staff", "data": {"timer": timer}}
+    event = {"action": Action.REMIND, "now": now, "visibility": "staff", "data": {"timer": timer}}
     if connection.vendor == "postgresql":
         return _with_events(
             f"SELECT r.id, r.status, r.holder_id, r.tracking_id FROM reports_report r "

@@ -14,9 +14,10 @@ from django.utils import timezone
 from aduan.agencies.models import Agency, Membership, Role
 from aduan.lib import tracking
 
-from .errors import ReportNotFound
-from .models import PUBLIC_Q, Report, ReportAccess, Visibility
-from .workflow import OPEN_STATUSES, Actor
+from .errors import NotFound, ReportNotFound
+from .models import PUBLIC_Q, Attachment, DraftStatus, Report, ReportAccess, ResponseDraft, \
+    Visibility
+from .workflow import OPEN_STATUSES, Action, Actor
 
 # Roles that read the reports their agencies hold or held.
 READER_ROLES = frozenset({Role.AGENCY_ADMIN, Role.UNIT_ADMIN, Role.LIAISON, Role.LEADER,
@@ -118,6 +119,8 @@ def relations(caller: Caller, report: Report) -> set[str]:
         found.add(Actor.HOLDER_ADMIN)
     if _holds(caller, report, {Role.UNIT_ADMIN}):
         found.add(Actor.HOLDER_STAFF)
+    if _holds(caller, report, {Role.LIAISON}):
+        found.add(Actor.HOLDER_LIAISON)
     if _supervises(caller, report):
         found.add(Actor.SUPERVISOR)
     return found
@@ -199,6 +202,71 @@ def reports_visible_to(caller: Caller, scope: str) -> QuerySet[Report]:
             q |= Q(escalation_level__gte=SUPERVISOR_LEVEL)
         return reports.filter(q)
     return reports.filter(PUBLIC_Q)
+
+
+def signoff_required(report: Report) -> bool:
+    """Whether the holding agency, or one above it, has its follow-ups signed off."""
+    if report.holder_id is None:
+        return False
+    return Agency.objects.filter(pk__in=report.holder.ancestor_codes,
+                                 requires_signoff=True).exists()
+
+
+def pending_draft(report: Report) -> ResponseDraft | None:
+    return (ResponseDraft.objects.select_related("author")
+            .filter(report=report, status=DraftStatus.PENDING).first())
+
+
+_SIGNOFF_ACTIONS = frozenset({Action.SIGN_OFF, Action.RETURN_DRAFT})
+
+
+class Policy:
+    """The agency's sign-off rule for one report, looked up at most once per request."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self._required: bool | None = None
+        self._draft: ResponseDraft | None | bool = False
+
+    @property
+    def required(self) -> bool:
+        if self._required is None:
+            self._required = signoff_required(self.report)
+        return self._required
+
+    @property
+    def draft(self) -> ResponseDraft | None:
+        if self._draft is False:
+            self._draft = pending_draft(self.report)
+        return self._draft
+
+    def refusal(self, action: str) -> str | None:
+        """Why the agency's rules refuse an action the workflow allows, or None.
+
+        Returns a stable code: ``signoff_required`` (draft instead of responding),
+        ``signoff_not_required`` (respond directly) or ``no_pending_draft``.
+        """
+        if action == Action.RESPOND and self.required:
+            return "signoff_required"
+        if action == Action.DRAFT and not self.required:
+            return "signoff_not_required"
+        if action in _SIGNOFF_ACTIONS and self.draft is None:
+            return "no_pending_draft"
+        return None
+
+
+def attachment_get_for_caller(caller: Caller, public_id: str) -> tuple[Attachment, View]:
+    """Load an attachment the caller may see; anything else is ``NotFound`` (404)."""
+    from .presenters import attachment_visible
+
+    attachment = (Attachment.objects.select_related("report__holder")
+                  .filter(public_id=public_id).first())
+    if attachment is None:
+        raise NotFound()
+    level = view_level(caller, attachment.report)
+    if level is None or not attachment_visible(attachment, level):
+        raise NotFound()
+    return attachment, level
 
 
 def agency_get_for_action(code: str) -> Agency | None:

@@ -5,16 +5,19 @@ a true event history. Loading is idempotent (a marker row records it).
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from aduan.accounts.services import staff_add
-from aduan.agencies.models import ReferenceDataset, Role
+from aduan.agencies.models import Agency, ReferenceDataset, Role
 
 from . import services
 from .access import Caller, caller_for_user
 from .models import Channel, Report
+from .training import training_mark
 
 DEMO_PASSWORD = "Aduan-Demo-2026"
 
@@ -43,6 +46,8 @@ class Scenario:
     confidential: bool = False
     agency: str | None = None
     name: str = "Siti Rahma"
+    # Received this many days ago (practice reports for the overdue queue).
+    days_ago: int = 0
 
 
 SCENARIOS = [
@@ -104,6 +109,41 @@ SCENARIOS = [
 ]
 
 
+# Practice reports for training (``aduan demo --training``): every queue gets work,
+# including late reports and a follow-up waiting for a liaison officer's sign-off.
+PRACTICE = [
+    Scenario("Antrean BPJS di puskesmas sampai sore",
+             "Antrean pendaftaran di Puskesmas Kenjeran dibuka jam 7 tetapi petugas baru datang "
+             "jam 9; pasien lansia menunggu sampai sore.", "kesehatan", "35.78.13", days_ago=9),
+    Scenario("Saluran air tersumbat menyebabkan banjir di gang",
+             "Setiap hujan, Gang Lebar RT 04 RW 01 banjir setinggi lutut karena saluran tertutup "
+             "sedimen.", "jalan_drainase", "35.78.03", days_ago=12, agency="pemkot-surabaya"),
+    Scenario("Obat kosong di apotek puskesmas",
+             "Obat hipertensi untuk peserta prolanis kosong tiga minggu; kami disuruh beli "
+             "sendiri.",
+             "kesehatan", "35.78.10",
+             steps=[("dispatch", "pemkot-surabaya.dinkes"), ("accept",),
+                    ("draft", "Stok amlodipin sudah dikirim dari gudang farmasi kota dan tersedia "
+                              "di puskesmas mulai Senin.")]),
+    Scenario("Permintaan data anggaran perbaikan jalan 2026",
+             "Mohon informasi besaran anggaran dan daftar ruas jalan yang diperbaiki tahun ini.",
+             "jalan_drainase", "35.78", kind="information_request", days_ago=15,
+             steps=[("dispatch", "pemkot-surabaya.dpupr")]),
+    Scenario("Petugas meminta uang untuk percepatan akta kelahiran",
+             "Di loket kecamatan ada orang yang menawarkan akta jadi sehari dengan biaya.",
+             "kependudukan", "35.78.07", anonymous=True, confidential=True, days_ago=6),
+    Scenario("Usul taman bermain ramah disabilitas",
+             "Mohon taman kota dilengkapi jalur landai dan ayunan untuk anak berkebutuhan khusus.",
+             "lingkungan", "35.78.04", kind="aspiration",
+             steps=[("dispatch", "pemkot-surabaya.dlh"), ("accept",)]),
+    Scenario("Lampu lalu lintas mati di perempatan",
+             "Lampu lalu lintas di perempatan Jl. Kertajaya mati sejak pagi, terjadi kemacetan.",
+             "perhubungan", "35.78.09", days_ago=8,
+             steps=[("dispatch", "pemkot-surabaya.dishub"),
+                    ("request_info", "Mohon sebutkan perempatan mana tepatnya dan jam berapa.")]),
+]
+
+
 def _users() -> dict[str, object]:
     users = {}
     for username, agency, role, email in STAFF:
@@ -121,7 +161,7 @@ def _users() -> dict[str, object]:
 
 
 def _play(report: Report, steps: list[tuple], admin: Caller, agency_admin: Caller,
-          province_admin: Caller, reporter: Caller) -> None:
+          province_admin: Caller, reporter: Caller, staff: dict | None = None) -> None:
     for step in steps:
         report.refresh_from_db()
         name, *args = step
@@ -144,6 +184,31 @@ def _play(report: Report, steps: list[tuple], admin: Caller, agency_admin: Calle
                                   comment="Terima kasih, cepat ditangani.")
         elif name == "archive":
             services.report_archive(caller=admin, report=report, reason=args[0])
+        elif name == "draft":
+            services.report_draft_response(caller=staff["unit.dinkes.surabaya"], report=report,
+                                           message=args[0])
+
+
+def _submit_all(scenarios: list[Scenario], users: dict) -> list[int]:
+    admin = caller_for_user(users["admin.nasional"])
+    agency_admin = caller_for_user(users["admin.surabaya"])
+    province_admin = caller_for_user(users["admin.jatim"])
+    staff = {name: caller_for_user(user) for name, user in users.items()}
+    made = []
+    for scenario in scenarios:
+        account = users[CITIZEN[0]] if not scenario.anonymous else None
+        report, _pin = services.report_submit(
+            data=services.NewReport(
+                kind=scenario.kind, title=scenario.title, body=scenario.body,
+                category=scenario.category, region_code=scenario.region,
+                anonymous=scenario.anonymous, confidential=scenario.confidential,
+                reporter_name=scenario.name, reporter_email="", agency=scenario.agency,
+                channel=Channel.WEB),
+            user=account, now=timezone.now() - timedelta(days=scenario.days_ago))
+        reporter = caller_for_user(account) if account else Caller(pin_report_id=report.pk)
+        _play(report, scenario.steps, admin, agency_admin, province_admin, reporter, staff)
+        made.append(report.pk)
+    return made
 
 
 def load_demo() -> int:
@@ -152,30 +217,33 @@ def load_demo() -> int:
         return 0
     with transaction.atomic():
         users = _users()
-        admin = caller_for_user(users["admin.nasional"])
-        agency_admin = caller_for_user(users["admin.surabaya"])
-        province_admin = caller_for_user(users["admin.jatim"])
-        waiting = []
-        for scenario in SCENARIOS:
-            account = users[CITIZEN[0]] if not scenario.anonymous else None
-            report, _pin = services.report_submit(
-                data=services.NewReport(
-                    kind=scenario.kind, title=scenario.title, body=scenario.body,
-                    category=scenario.category, region_code=scenario.region,
-                    anonymous=scenario.anonymous, confidential=scenario.confidential,
-                    reporter_name=scenario.name, reporter_email="", agency=scenario.agency,
-                    channel=Channel.WEB),
-                user=account)
-            reporter = caller_for_user(account) if account else Caller(pin_report_id=report.pk)
-            _play(report, scenario.steps, admin, agency_admin, province_admin, reporter)
-            waiting.append(report.pk)
+        waiting = _submit_all(SCENARIOS, users)
         ReferenceDataset.objects.create(name="demo", fingerprint="demo", rows=len(SCENARIOS))
     _suggest(waiting)
     return len(SCENARIOS)
 
 
+def load_training() -> int:
+    """Turn the site into a training sandbox: the demo plus practice reports for every queue.
+
+    The health office's follow-ups need a liaison's sign-off here, so trainees practise
+    the draft → sign-off flow. Idempotent; returns how many practice reports were made.
+    """
+    load_demo()
+    training_mark()
+    if ReferenceDataset.objects.filter(name="training_reports").exists():
+        return 0
+    with transaction.atomic():
+        Agency.objects.filter(pk="pemkot-surabaya.dinkes").update(requires_signoff=True)
+        waiting = _submit_all(PRACTICE, _users())
+        ReferenceDataset.objects.create(name="training_reports", fingerprint="training",
+                                        rows=len(PRACTICE))
+    _suggest(waiting)
+    return len(PRACTICE)
+
+
 def _suggest(report_ids: list[int]) -> None:
-    """Give the demo's unverified reports the router's suggestions, without dispatching them:
+    """Give the unverified demo reports the router's suggestions, without dispatching them:
     the demo keeps reports waiting for a verifier, to practise on."""
     from aduan.routing.services import report_route
 

@@ -1,8 +1,10 @@
 """Reports, their append-only events, and which agencies may read them."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, Category, Region
@@ -29,6 +31,19 @@ class Channel(models.TextChoices):
 
 # Published: dispatched at least once, not confidential, not archived.
 PUBLIC_Q = Q(confidential=False, published_at__isnull=False) & ~Q(status=Status.ARCHIVED)
+# Statuses in which an agency (or the verifier) is on the clock.
+CLOCKED_STATUSES = (Status.SUBMITTED, Status.DISPATCHED, Status.IN_PROGRESS)
+CLOCKED_Q = Q(status__in=CLOCKED_STATUSES)
+# The running deadline of each status: whoever must act next has until then.
+DUE_FIELD_BY_STATUS = {
+    Status.SUBMITTED: "verification_due",
+    Status.NEEDS_INFO: "info_due",
+    Status.DISPATCHED: "followup_due",
+    Status.IN_PROGRESS: "resolution_due",
+    Status.RESPONDED: "reply_due",
+}
+DUE_NOW = Case(*(When(status=status, then=field)
+                 for status, field in DUE_FIELD_BY_STATUS.items()), default=None)
 
 
 class Report(models.Model):
@@ -102,6 +117,10 @@ class Report(models.Model):
     info_due = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     paused_workdays = models.PositiveIntegerField(default=0)
+    # Computed by the database from the status and the due dates above, so staff queues
+    # sort by the deadline that matters now with an index and no service has to keep it.
+    due_at = models.GeneratedField(expression=DUE_NOW, output_field=models.DateTimeField(),
+                                   db_persist=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
 
     forward_count = models.PositiveSmallIntegerField(default=0)
@@ -129,6 +148,10 @@ class Report(models.Model):
             models.Index(fields=["holder", "status", "received_at"], name="report_holder_queue_idx"),
             models.Index(fields=["status", "received_at"], name="report_status_queue_idx"),
             models.Index(fields=["reporter", "-created_at"], name="report_reporter_idx"),
+            models.Index(fields=["status", "due_at", "id"], name="report_status_due_idx"),
+            models.Index(fields=["holder", "status", "due_at"], name="report_holder_due_idx"),
+            models.Index(fields=["due_at", "id"], condition=CLOCKED_Q,
+                         name="report_overdue_idx"),
             # One small index per sweep step: each covers only the reports it can act on.
             models.Index(fields=["verification_due"], condition=Q(status=Status.SUBMITTED),
                          name="report_verification_due_idx"),
@@ -248,5 +271,74 @@ class ReportLink(models.Model):
         indexes = [models.Index(fields=["other"], name="report_link_other_idx")]
 
 
-__all__ = ["Action", "Channel", "Kind", "Report", "ReportAccess", "ReportEvent", "ReportLink",
-           "Status", "Visibility"]
+class DraftStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for sign-off")
+    SIGNED_OFF = "signed_off", _("Signed off and published")
+    RETURNED = "returned", _("Sent back")
+    SUPERSEDED = "superseded", _("Replaced by a newer draft")
+
+
+class ResponseDraft(models.Model):
+    """A follow-up drafted in an agency that requires a liaison's sign-off before publishing.
+
+    At most one draft per report waits for sign-off; a newer draft supersedes it.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="drafts")
+    message = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=DraftStatus.choices,
+                              default=DraftStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report"],
+                                               condition=Q(status="pending"),
+                                               name="draft_one_pending_per_report")]
+        indexes = [models.Index(fields=["agency", "created_at"], condition=Q(status="pending"),
+                                name="draft_pending_idx")]
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # Random names: a stored path says nothing about the report or the reporter.
+    return f"attachments/{instance.created_at:%Y/%m}/{instance.public_id.hex}{filename}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF on a report. Images are re-encoded without metadata before saving.
+
+    ``visibility`` says who may see it, like an event's; the presenters decide.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(ReportEvent, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="attachments")
+    draft = models.ForeignKey(ResponseDraft, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    name = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    from_reporter = models.BooleanField()
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["report", "created_at"], name="attachment_report_idx")]
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+__all__ = ["Action", "Attachment", "Channel", "DraftStatus", "Kind", "Report", "ReportAccess",
+           "ReportEvent", "ReportLink", "ResponseDraft", "Status", "Visibility"]

@@ -36,6 +36,9 @@ _FORWARD_ALERT = (_("Report %(id)s needs intervention"),
                   _("Report %(id)s has been forwarded %(count)d times without finding its agency "
                     "(%(reason)s). Please verify and dispatch it."))
 
+# A signed-off draft is the agency's follow-up: the reporter hears the same.
+_REPORTER_MESSAGES[Action.SIGN_OFF] = _REPORTER_MESSAGES[Action.RESPOND]
+
 
 def reporter_email(report) -> str:
     if report.reporter_email:

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from aduan.deadlines.services import current_deadline
 
-from .access import (Caller, View, event_visibilities, public_name_visible, relations,
+from .access import (Caller, Policy, View, event_visibilities, public_name_visible, relations,
                      reporter_identity_visible, view_level)
-from .models import Report, ReportEvent, ReportLink
+from .models import Attachment, Report, ReportEvent, ReportLink, Visibility
 from .workflow import Actor, allowed_actions, may
 
 
@@ -29,9 +29,14 @@ def _reporter(report: Report, view: View) -> dict | None:
     return None
 
 
-def caller_actions(caller: Caller, report: Report) -> list[str]:
+def caller_actions(caller: Caller, report: Report, policy: Policy | None = None) -> list[str]:
+    """The actions this caller may take on the report now: workflow, role and agency rules."""
     mine = relations(caller, report)
-    return [action for action in allowed_actions(report.status) if may(action, mine)]
+    candidates = [action for action in allowed_actions(report.status) if may(action, mine)]
+    if not candidates:
+        return []
+    policy = policy or Policy(report)
+    return [action for action in candidates if policy.refusal(action) is None]
 
 
 def report_data(report: Report, view: View, caller: Caller) -> dict:
@@ -70,6 +75,7 @@ def report_data(report: Report, view: View, caller: Caller) -> dict:
         "severity": report.severity,
         "paused_workdays": report.paused_workdays,
         "current_deadline": current_deadline(report, timezone.now()),
+        "due_at": report.due_at,
         "escalation_level": report.escalation_level,
         "forward_count": report.forward_count,
         "reopen_count": report.reopen_count,
@@ -152,6 +158,7 @@ def event_data(event: ReportEvent, view: View) -> dict:
     # Staff identities are for staff; a reporter's account is never shown through events.
     show_actor = staff and event.actor_role not in (Actor.REPORTER, Actor.SYSTEM)
     return {
+        "id": event.pk,
         "action": event.action,
         "at": event.created_at,
         "from_status": event.from_status or None,
@@ -169,3 +176,35 @@ def events_for(report: Report, view: View) -> list[dict]:
     events = (ReportEvent.objects.filter(report=report, visibility__in=event_visibilities(view))
               .select_related("actor", "from_agency", "to_agency").order_by("created_at", "id"))
     return [event_data(event, view) for event in events]
+
+
+def attachment_visible(attachment: Attachment, view: View) -> bool:
+    """Who sees an attachment.
+
+    Reporters' files are never public: a photo or scan may show who sent it, and
+    redaction cannot read pictures. The public sees only files an agency published
+    with its follow-up, on a public report. Drafts' files stay with the staff.
+    """
+    if view >= View.STAFF:
+        return True
+    if view == View.REPORTER:
+        return attachment.visibility != Visibility.STAFF
+    return (attachment.visibility == Visibility.PUBLIC and not attachment.from_reporter
+            and attachment.report.is_public)
+
+
+def attachment_data(attachment: Attachment) -> dict:
+    return {"id": str(attachment.public_id), "name": attachment.name,
+            "content_type": attachment.content_type, "size": attachment.size,
+            "is_image": attachment.is_image, "event_id": attachment.event_id,
+            "draft_id": attachment.draft_id, "from_reporter": attachment.from_reporter}
+
+
+def attachments_for(report: Report, view: View) -> list[dict]:
+    rows = Attachment.objects.filter(report=report).order_by("created_at", "id")
+    return [attachment_data(a) for a in rows if attachment_visible(_with_report(a, report), view)]
+
+
+def _with_report(attachment: Attachment, report: Report) -> Attachment:
+    attachment.report = report  # already loaded: saves a query per row
+    return attachment

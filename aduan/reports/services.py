@@ -25,10 +25,12 @@ from aduan.lib import pins, tracking
 from aduan.lib.redact import redact
 
 from . import notifications
-from .access import Caller, View, relations, view_level
+from .access import Caller, Policy, View, relations, view_level
+from .attachments import Prepared, attachments_store
 from .errors import (Forbidden, InvalidInput, InvalidTransition, NotAuthorisedAgency,
                      RateLimited, ReportNotFound, Unauthenticated)
-from .models import Channel, Report, ReportAccess, ReportEvent, ReportLink, Visibility
+from .models import (Channel, DraftStatus, Report, ReportAccess, ReportEvent, ReportLink,
+                     ResponseDraft, Visibility)
 from .workflow import (MOVES, Action, Actor, ArchiveReason, Severity, Status,
                        TransitionError, next_status)
 
@@ -87,15 +89,29 @@ def _authorise(caller: Caller, report: Report, action: str) -> str:
         if not caller.is_authenticated and caller.pin_report_id is None:
             raise Unauthenticated()
         raise Forbidden(_("Your role may not %(action)s this report.") % {"action": action})
+    _check_policy(report, action)
     # Prefer the most specific relation for the record.
-    for actor in (Actor.REPORTER, Actor.HOLDER_STAFF, Actor.HOLDER_ADMIN, Actor.NATIONAL_ADMIN,
-                  Actor.SUPERVISOR, Actor.SYSTEM):
+    for actor in (Actor.REPORTER, Actor.HOLDER_STAFF, Actor.HOLDER_LIAISON, Actor.HOLDER_ADMIN,
+                  Actor.NATIONAL_ADMIN, Actor.SUPERVISOR, Actor.SYSTEM):
         if actor in allowed:
             return actor
     raise AssertionError("unreachable")
 
 
 SYSTEM_CALLER = Caller()
+
+_POLICY_MESSAGES = {
+    "signoff_required": lambda: _("This agency publishes follow-ups only after a liaison "
+                                  "officer signs them off: save a draft instead."),
+    "signoff_not_required": lambda: _("This agency does not use sign-off: respond directly."),
+    "no_pending_draft": lambda: _("No drafted follow-up is waiting for sign-off."),
+}
+
+
+def _check_policy(report: Report, action: str) -> None:
+    refusal = Policy(report).refusal(action)
+    if refusal is not None:
+        raise InvalidTransition(_POLICY_MESSAGES[refusal](), code=refusal)
 
 
 def _append(report: Report, action: str, *, caller: Caller, actor: str, from_status: str,
@@ -189,11 +205,12 @@ def _insert_with_unique_tracking_id(report: Report) -> None:
     raise RuntimeError("could not find a free tracking ID")
 
 
-def report_submit(*, data: NewReport, user=None, now: datetime | None = None
-                  ) -> tuple[Report, str]:
+def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
+                  attachments: list[Prepared] = ()) -> tuple[Report, str]:
     """Create a report in ``submitted``; return it with its PIN (shown once, stored hashed).
 
     A report sent straight to an agency is held there, so that agency can verify it.
+    ``attachments`` come cleaned from ``attachments.attachments_prepare``.
     """
     now = now or timezone.now()
     title = _required_text(data.title, "title", 200)
@@ -219,9 +236,12 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None
         _insert_with_unique_tracking_id(report)
         if agency is not None:
             _grant(report, agency, now)
-        _append(report, Action.SUBMIT, caller=caller, actor=Actor.REPORTER, from_status="",
-                visibility=Visibility.PUBLIC, now=now, to_agency_id=agency.pk if agency else None,
-                data={"channel": data.channel})
+        event = _append(report, Action.SUBMIT, caller=caller, actor=Actor.REPORTER,
+                        from_status="", visibility=Visibility.PUBLIC, now=now,
+                        to_agency_id=agency.pk if agency else None,
+                        data={"channel": data.channel, "attachments": len(attachments)})
+        attachments_store(report=report, prepared=list(attachments), from_reporter=True,
+                          visibility=Visibility.REPORTER, now=now, event=event)
         _queue_routing(report.pk)
     return report, pin
 
@@ -369,7 +389,7 @@ def report_dispatch_internal(*, caller: Caller, report: Report, agency: str) -> 
 
 def _simple_move(*, caller: Caller, report: Report, action: str, visibility: str,
                  message: str = "", public: bool = False, fields: dict | None = None,
-                 data: dict | None = None) -> Report:
+                 data: dict | None = None, attachments: list[Prepared] = ()) -> Report:
     """A status move with optional field updates: the shape most actions share."""
     now = timezone.now()
     with transaction.atomic():
@@ -387,9 +407,13 @@ def _simple_move(*, caller: Caller, report: Report, action: str, visibility: str
         if "severity" in changes and report.severity != previous_severity:
             due_fields += report_resolution_recompute(report, now=now)
         report.save(update_fields=["status", "updated_at", *changes, *due_fields])
-        _append(report, action, caller=caller, actor=actor, from_status=previous,
-                visibility=visibility, now=now, message=message, public=public,
-                data=data, to_agency_id=report.holder_id)
+        event = _append(report, action, caller=caller, actor=actor, from_status=previous,
+                        visibility=visibility, now=now, message=message, public=public,
+                        data=data, to_agency_id=report.holder_id)
+        if attachments:
+            attachments_store(report=report, prepared=list(attachments),
+                              from_reporter=actor == Actor.REPORTER, visibility=visibility,
+                              now=now, event=event)
     return report
 
 
@@ -413,29 +437,109 @@ def report_request_info(*, caller: Caller, report: Report, message: str) -> Repo
                         fields={"status_before_info": lambda r, now: r.status})
 
 
-def report_provide_info(*, caller: Caller, report: Report, message: str) -> Report:
+def report_provide_info(*, caller: Caller, report: Report, message: str,
+                        attachments: list[Prepared] = ()) -> Report:
     message = _required_text(message, "message")
     return _simple_move(caller=caller, report=report, action=Action.PROVIDE_INFO,
                         visibility=Visibility.REPORTER, message=message,
-                        fields={"status_before_info": ""})
+                        fields={"status_before_info": ""}, attachments=attachments)
 
 
-def report_respond(*, caller: Caller, report: Report, message: str) -> Report:
+def report_add_info(*, caller: Caller, report: Report, message: str,
+                    attachments: list[Prepared] = ()) -> Report:
+    """The reporter adds a detail or a file while the report is being handled."""
+    message = _required_text(message, "message")
+    return _simple_move(caller=caller, report=report, action=Action.ADD_INFO,
+                        visibility=Visibility.REPORTER, message=message,
+                        attachments=attachments)
+
+
+def report_respond(*, caller: Caller, report: Report, message: str,
+                   attachments: list[Prepared] = ()) -> Report:
     """Publish the agency's follow-up; the reporter's reply window opens."""
     message = _required_text(message, "message")
     return _simple_move(caller=caller, report=report, action=Action.RESPOND,
                         visibility=Visibility.PUBLIC, message=message, public=True,
-                        fields={"responded_at": lambda r, now: now})
+                        fields={"responded_at": lambda r, now: now}, attachments=attachments)
 
 
-def report_reply(*, caller: Caller, report: Report, message: str) -> Report:
+def report_reply(*, caller: Caller, report: Report, message: str,
+                 attachments: list[Prepared] = ()) -> Report:
     """The reporter disagrees with the follow-up: the report reopens at the same agency."""
     message = _required_text(message, "message")
     if report.reply_due is not None and report.reply_due < timezone.now():
         raise InvalidTransition(_("The reply window for this follow-up has closed."))
     return _simple_move(caller=caller, report=report, action=Action.REPLY,
                         visibility=Visibility.REPORTER, message=message,
-                        fields={"reopen_count": lambda r, now: r.reopen_count + 1})
+                        fields={"reopen_count": lambda r, now: r.reopen_count + 1},
+                        attachments=attachments)
+
+
+# --- follow-ups that need a liaison's sign-off -------------------------------------
+
+
+def report_draft_response(*, caller: Caller, report: Report, message: str,
+                          attachments: list[Prepared] = ()) -> ResponseDraft:
+    """Save a follow-up for sign-off; it replaces a draft that is still waiting."""
+    message = _required_text(message, "message")
+    now = timezone.now()
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, Action.DRAFT)
+        ResponseDraft.objects.filter(report=report, status=DraftStatus.PENDING).update(
+            status=DraftStatus.SUPERSEDED, decided_at=now)
+        draft = ResponseDraft.objects.create(report=report, message=message, author=caller.user,
+                                             agency=report.holder, created_at=now)
+        attachments_store(report=report, prepared=list(attachments), from_reporter=False,
+                          visibility=Visibility.STAFF, now=now, draft=draft)
+        _append(report, Action.DRAFT, caller=caller, actor=actor, from_status=report.status,
+                visibility=Visibility.STAFF, now=now, message=message,
+                data={"draft": draft.pk}, to_agency_id=report.holder_id)
+    return draft
+
+
+def _decide_draft(report: Report, caller: Caller, status: str, note: str,
+                  now: datetime) -> ResponseDraft:
+    draft = (ResponseDraft.objects.select_for_update()
+             .get(report=report, status=DraftStatus.PENDING))
+    draft.status, draft.decided_by, draft.decided_at = status, caller.user, now
+    draft.decision_note = note
+    draft.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return draft
+
+
+def report_sign_off(*, caller: Caller, report: Report, note: str = "") -> Report:
+    """Publish the waiting draft as the agency's follow-up (liaison officers only)."""
+    now = timezone.now()
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, Action.SIGN_OFF)
+        draft = _decide_draft(report, caller, DraftStatus.SIGNED_OFF, (note or "").strip(), now)
+        previous = report.status
+        report.status, report.responded_at = Status.RESPONDED, now
+        due_fields = apply_deadlines(report, Action.SIGN_OFF, now=now)
+        report.save(update_fields=["status", "responded_at", "updated_at", *due_fields])
+        event = _append(report, Action.SIGN_OFF, caller=caller, actor=actor,
+                        from_status=previous, visibility=Visibility.PUBLIC, now=now,
+                        message=draft.message, public=True, to_agency_id=report.holder_id,
+                        data={"draft": draft.pk})
+        # The draft's files are published with it.
+        draft.attachments.update(event=event, visibility=Visibility.PUBLIC)
+    return report
+
+
+def report_return_draft(*, caller: Caller, report: Report, reason: str) -> Report:
+    """Send the waiting draft back to its author with the reason; the status stays."""
+    reason = _required_text(reason, "reason", 2000)
+    now = timezone.now()
+    with transaction.atomic():
+        report = _lock(report)
+        actor = _authorise(caller, report, Action.RETURN_DRAFT)
+        draft = _decide_draft(report, caller, DraftStatus.RETURNED, reason, now)
+        _append(report, Action.RETURN_DRAFT, caller=caller, actor=actor,
+                from_status=report.status, visibility=Visibility.STAFF, now=now,
+                message=reason, to_agency_id=report.holder_id, data={"draft": draft.pk})
+    return report
 
 
 def report_close(*, caller: Caller, report: Report, rating: int, comment: str = "") -> Report:
@@ -573,10 +677,11 @@ def reporter_identity_reveal(*, caller: Caller, report: Report) -> dict:
 
 
 __all__ = [
-    "NewReport", "View", "WrongPin", "report_accept", "report_archive", "report_categorise",
-    "report_close", "report_link",
-    "report_dispatch", "report_dispatch_internal", "report_forward", "report_pin_check",
+    "NewReport", "View", "WrongPin", "report_accept", "report_add_info", "report_archive",
+    "report_categorise", "report_close", "report_dispatch", "report_dispatch_internal",
+    "report_draft_response", "report_forward", "report_link", "report_pin_check",
     "report_provide_info", "report_reopen", "report_reply", "report_request_info",
-    "report_respond", "report_restrict", "report_return", "report_submit",
+    "report_respond", "report_restrict", "report_return", "report_return_draft",
+    "report_sign_off", "report_submit",
     "reporter_identity_reveal",
 ]

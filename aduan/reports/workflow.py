@@ -30,6 +30,10 @@ class Action(TextChoices):
     REQUEST_INFO = "request_info", _("Request information")
     PROVIDE_INFO = "provide_info", _("Provide information")
     RESPOND = "respond", _("Respond")
+    DRAFT = "draft_response", _("Draft a follow-up")
+    SIGN_OFF = "sign_off", _("Sign off the drafted follow-up")
+    RETURN_DRAFT = "return_draft", _("Send the draft back")
+    ADD_INFO = "add_info", _("Add information")
     REPLY = "reply", _("Reply to the follow-up")
     CLOSE = "close", _("Accept and rate")
     ARCHIVE = "archive", _("Archive")
@@ -37,6 +41,9 @@ class Action(TextChoices):
     RESTRICT = "restrict", _("Make privacy stricter")
     CATEGORISE = "categorise", _("Change the category")
     LINK = "link", _("Link a related report")
+    # Written by the deadline sweep only; no status moves with them.
+    ESCALATE = "escalate", _("Escalated for a missed deadline")
+    REMIND = "remind", _("Deadline reminder")
 
 
 class Actor(TextChoices):
@@ -46,6 +53,7 @@ class Actor(TextChoices):
     NATIONAL_ADMIN = "national_admin", _("National admin")
     HOLDER_ADMIN = "holder_admin", _("Admin of the holding agency")
     HOLDER_STAFF = "holder_staff", _("Unit admin of the holding agency")
+    HOLDER_LIAISON = "holder_liaison", _("Liaison officer of the holding agency")
     SUPERVISOR = "supervisor", _("Supervisor")
     SYSTEM = "system", _("System")
 
@@ -99,6 +107,13 @@ MOVES: dict[str, Move] = {
                               _HOLDER | {_A.NATIONAL_ADMIN}),
     Action.PROVIDE_INFO: Move(frozenset({_S.NEEDS_INFO}), PREVIOUS, frozenset({_A.REPORTER})),
     Action.RESPOND: Move(HELD, _S.RESPONDED, _HOLDER),
+    # Where the holding agency requires it, a follow-up is drafted and then signed off by a
+    # liaison officer; ``access.action_refusal`` says which of RESPOND or DRAFT applies.
+    Action.DRAFT: Move(HELD, UNCHANGED, _HOLDER),
+    Action.SIGN_OFF: Move(HELD, _S.RESPONDED, frozenset({_A.HOLDER_LIAISON})),
+    Action.RETURN_DRAFT: Move(HELD, UNCHANGED, frozenset({_A.HOLDER_LIAISON})),
+    # The reporter may add information while the report is open and not waiting on them.
+    Action.ADD_INFO: Move(frozenset({_S.SUBMITTED}) | HELD, UNCHANGED, frozenset({_A.REPORTER})),
     Action.REPLY: Move(frozenset({_S.RESPONDED}), _S.IN_PROGRESS, frozenset({_A.REPORTER})),
     Action.CLOSE: Move(frozenset({_S.RESPONDED}), _S.CLOSED,
                        frozenset({_A.REPORTER, _A.SYSTEM})),

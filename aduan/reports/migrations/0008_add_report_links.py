@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0006_drop_covered_fk_indexes'),
+        ('reports', '0007_web_queues_drafts_attachments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

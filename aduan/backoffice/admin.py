@@ -1,0 +1,142 @@
+"""Django's admin for the raw reference tables, open to national admins only (at /admin/).
+
+Every model registered on Django's default site is offered here too, so a domain
+app adds its tables with a plain ``admin.register``; the national-admin check
+replaces Django's per-model permissions.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from aduan.accounts.models import AuditEntry, User
+from aduan.agencies.models import Agency, Category, Membership, ReferenceDataset, Region
+from aduan.channels.models import OutboundMessage
+from aduan.reports.access import caller_for_user
+
+
+def is_national_admin(request) -> bool:
+    return caller_for_user(request.user).is_national_admin
+
+
+class NationalOnly:
+    """Permissions for the national admin; ``read_only`` tables cannot be changed here."""
+
+    read_only = False
+
+    def has_module_permission(self, request):
+        return is_national_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_national_admin(request)
+
+    def has_add_permission(self, request, *args):
+        return not self.read_only and is_national_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return not self.read_only and is_national_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.read_only and is_national_admin(request)
+
+
+class NationalAdminSite(admin.AdminSite):
+    site_header = _("Aduan reference data")
+    site_title = _("Aduan reference data")
+    index_title = _("Tables for national admins")
+    site_url = "/kantor/"
+
+    def has_permission(self, request):
+        return request.user.is_active and is_national_admin(request)
+
+    def login(self, request, extra_context=None):
+        return redirect(f"/kantor/?next={request.get_full_path()}")
+
+    def register(self, model, admin_class=None, **options):
+        base = admin_class or admin.ModelAdmin
+        if not issubclass(base, NationalOnly):
+            base = type(base.__name__, (NationalOnly, base), {})
+        super().register(model, base, **options)
+
+    def adopt_default_registry(self):
+        for model, model_admin in admin.site._registry.items():
+            if model not in self._registry:
+                self.register(model, type(model_admin))
+
+
+site = NationalAdminSite(name="national_admin")
+
+
+@admin.register(Category, site=site)
+class CategoryAdmin(NationalOnly, admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "parent", "default_level", "active"]
+    list_filter = ["active", "default_level"]
+    search_fields = ["code", "name", "name_en"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+
+@admin.register(Agency, site=site)
+class AgencyAdmin(NationalOnly, admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "level", "active", "requires_signoff"]
+    list_filter = ["kind", "level", "active", "requires_signoff"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["region", "parent"]
+    filter_horizontal = ["categories"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving an agency would change every descendant's path: not a form edit.
+        return ["code", "parent", "path"] if obj else ["path"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.path = f"{obj.parent.path if obj.parent_id else '/'}{obj.code}/"
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Region, site=site)
+class RegionAdmin(NationalOnly, admin.ModelAdmin):
+    read_only = True
+    list_display = ["code", "name", "kind", "level"]
+    list_filter = ["level", "kind"]
+    search_fields = ["code", "name"]
+    show_full_result_count = False
+
+
+@admin.register(Membership, site=site)
+class MembershipAdmin(NationalOnly, admin.ModelAdmin):
+    list_display = ["user", "agency", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "agency__code", "agency__name"]
+    raw_id_fields = ["user", "agency"]
+
+
+@admin.register(User, site=site)
+class StaffUserAdmin(NationalOnly, UserAdmin):
+    list_display = ["username", "email", "first_name", "is_active", "last_login"]
+    list_filter = ["is_active"]
+
+
+@admin.register(ReferenceDataset, site=site)
+class ReferenceDatasetAdmin(NationalOnly, admin.ModelAdmin):
+    read_only = True
+    list_display = ["name", "rows", "loaded_at"]
+
+
+@admin.register(AuditEntry, site=site)
+class AuditEntryAdmin(NationalOnly, admin.ModelAdmin):
+    read_only = True
+    list_display = ["at", "actor", "action", "target"]
+    list_filter = ["action"]
+    search_fields = ["target"]
+
+
+@admin.register(OutboundMessage, site=site)
+class OutboundMessageAdmin(NationalOnly, admin.ModelAdmin):
+    read_only = True
+    list_display = ["created_at", "channel", "purpose", "status", "attempts"]
+    list_filter = ["status", "channel"]
+    exclude = ["recipient", "body"]  # citizens' addresses and messages stay out of the admin

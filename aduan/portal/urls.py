@@ -1,0 +1,24 @@
+from django.urls import path
+
+from .views import accounts, public, reporter, submit
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("lapor/", submit.report_new, name="report_new"),
+    path("lapor/terkirim/", submit.receipt, name="receipt"),
+    path("lapor/terkirim/bukti.txt", submit.receipt_text, name="receipt_text"),
+    path("lacak/", submit.track, name="track"),
+    path("laporan/", public.listing, name="listing"),
+    path("laporan/<str:tracking_id>/", public.report_page, name="report"),
+    path("laporan/<str:tracking_id>/<slug:action>/", reporter.reporter_action,
+         name="reporter_action"),
+    path("lampiran/<uuid:public_id>/", public.attachment, name="attachment"),
+    path("wilayah/", public.region_lookup, name="regions"),
+    path("instansi/", public.agency_lookup, name="agencies"),
+    path("akun/daftar/", accounts.register, name="register"),
+    path("akun/masuk/", accounts.log_in, name="login"),
+    path("akun/keluar/", accounts.log_out, name="logout"),
+    path("akun/laporan/", accounts.my_reports, name="my_reports"),
+]

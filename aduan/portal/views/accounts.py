@@ -1,0 +1,90 @@
+"""Reporter accounts: register with an e-mail address, log in, and "Laporan saya"."""
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aduan.accounts.services import reporter_register, user_for_login
+from aduan.reports.access import caller_for_user
+from aduan.reports.errors import InvalidInput
+from aduan.reports.presenters import report_summary
+from aduan.reports.selectors import REPORTER_TABS, ReportFilters, report_list
+
+from ..forms import LoginForm, RegisterForm
+from .common import add_domain_error, names_for
+
+TAB_LABELS = {"belum": gettext_lazy("Not yet processed"), "proses": gettext_lazy("In process"),
+              "selesai": gettext_lazy("Completed")}
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = reporter_register(email=form.cleaned_data["email"],
+                                     password=form.cleaned_data["password"],
+                                     name=form.cleaned_data["name"])
+        except InvalidInput as exc:
+            add_domain_error(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("portal:my_reports")
+    return render(request, "portal/register.html", {"form": form},
+                  status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def log_in(request):
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account = user_for_login(form.cleaned_data["login"])
+        user = authenticate(request, username=account.get_username() if account else "",
+                            password=form.cleaned_data["password"])
+        if user is None:
+            form.add_error(None, _("The e-mail address or the password is not right."))
+        else:
+            login(request, user)
+            return redirect(_next_url(request, "portal:my_reports"))
+    return render(request, "portal/login.html",
+                  {"form": form, "next": _next_url(request, "")},
+                  status=422 if form.errors else 200)
+
+
+@require_POST
+def log_out(request):
+    logout(request)
+    messages.success(request, _("You have logged out."))
+    return redirect("portal:home")
+
+
+@login_required(login_url="portal:login")
+def my_reports(request):
+    tab = request.GET.get("tab", "belum")
+    if tab not in REPORTER_TABS:
+        tab = "belum"
+    caller = caller_for_user(request.user)
+    try:
+        page, next_cursor = report_list(
+            caller, ReportFilters(scope="mine", statuses=REPORTER_TABS[tab]),
+            cursor=request.GET.get("cursor") or None)
+    except InvalidInput:
+        return redirect(f"{request.path}?tab={tab}")
+    rows = names_for([report_summary(r, full=True) for r in page])
+    return render(request, "portal/my_reports.html", {
+        "tab": tab, "tabs": list(TAB_LABELS.items()), "rows": rows,
+        "next_cursor": next_cursor})

@@ -1,0 +1,38 @@
+"""Helpers the portal and back-office views share: uploads, domain errors, listings."""
+
+from django.http import Http404
+
+from aduan.agencies.models import Category, Region
+from aduan.reports.attachments import Upload, attachments_prepare
+from aduan.reports.errors import DomainError, NotFound, ReportNotFound
+
+# Read at most this much of one uploaded file; anything larger is refused anyway.
+_READ_LIMIT = 64 * 1024 * 1024
+
+
+def uploads_from(files) -> list:
+    """Cleaned attachments from a form's ``attachments`` list (raises InvalidInput)."""
+    uploads = [Upload(name=f.name or "", data=f.read(_READ_LIMIT)) for f in files or []]
+    return attachments_prepare(uploads)
+
+
+def add_domain_error(form, exc: DomainError, field_of: dict | None = None) -> None:
+    """Show a refused request beside the field it concerns, or at the top of the form."""
+    field = (field_of or {}).get(exc.field, exc.field) if exc.field else None
+    form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+def not_found_on(exc: DomainError) -> None:
+    if isinstance(exc, (ReportNotFound, NotFound)):
+        raise Http404(str(exc.message))
+
+
+def names_for(rows: list[dict]) -> list[dict]:
+    """Add category and region names to listing rows (two queries for a whole page)."""
+    categories = dict(Category.objects.values_list("code", "name"))
+    codes = {row["region_code"] for row in rows if row["region_code"]}
+    regions = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    for row in rows:
+        row["category_name"] = categories.get(row["category"], "")
+        row["region_name"] = regions.get(row["region_code"], "")
+    return rows

@@ -1,0 +1,130 @@
+"""Sending a report, its receipt, and following it with a tracking ID and PIN."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.forms.utils import ErrorDict
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from aduan.lib import tracking
+from aduan.reports import services
+from aduan.reports.errors import DomainError, RateLimited, ReportNotFound
+from aduan.reports.models import Channel
+
+from .. import regions
+from ..auth import SESSION_RECEIPT, pin_unlock
+from ..forms import FIELD_OF, ReportForm, TrackForm
+from .common import add_domain_error, uploads_from
+
+# Submit buttons that only move the region picker along; they never send the report.
+PICKER_BUTTONS = ("_refine", "_find_region")
+
+
+def _initial(user) -> dict:
+    if not user.is_authenticated:
+        return {}
+    return {"reporter_name": user.get_full_name() or "", "reporter_email": user.email,
+            "reporter_phone": getattr(user, "phone", "")}
+
+
+def _new_report(form: ReportForm, region_code: str) -> services.NewReport:
+    data = form.cleaned_data
+    return services.NewReport(
+        kind=data["kind"], title=data["title"], body=data["body"],
+        category=data["category"] or None, region_code=region_code or None,
+        address=data["address"], latitude=data["latitude"], longitude=data["longitude"],
+        occurred_on=data["occurred_on"], anonymous=data["anonymous"],
+        confidential=data["confidential"], reporter_name=data["reporter_name"],
+        reporter_email=data["reporter_email"], reporter_phone=data["reporter_phone"],
+        channel=Channel.WEB)
+
+
+def _submit(request, form: ReportForm, picker) -> HttpResponse | None:
+    try:
+        prepared = uploads_from(form.cleaned_data["attachments"])
+        report, pin = services.report_submit(data=_new_report(form, picker.code),
+                                             user=request.user, attachments=prepared)
+    except DomainError as exc:
+        add_domain_error(form, exc, FIELD_OF)
+        return None
+    request.session[SESSION_RECEIPT] = {"tracking_id": report.tracking_id, "pin": pin}
+    pin_unlock(request, report.tracking_id, report.pk)
+    return redirect("portal:receipt")
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request):
+    if request.method == "GET":
+        form = ReportForm(initial=_initial(request.user))
+        picker = regions.picker_from(None)
+    else:
+        picker = regions.picker_from(request.POST)
+        form = ReportForm(request.POST, request.FILES)
+        if any(name in request.POST for name in PICKER_BUTTONS):
+            # Only the picker moved: keep what was typed, show no errors yet.
+            form.full_clean()
+            form._errors = ErrorDict()
+        elif form.is_valid():
+            response = _submit(request, form, picker)
+            if response is not None:
+                return response
+    tiles = settings.ADUAN["MAP_TILES_URL"]
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(request, "portal/report_form.html", {
+        "form": form, "picker": picker, "map_tiles": tiles,
+        "map_attribution": settings.ADUAN["MAP_ATTRIBUTION"],
+        "had_files": bool(request.FILES),
+    }, status=status)
+
+
+def receipt(request):
+    data = request.session.get(SESSION_RECEIPT)
+    if not data:
+        return redirect("portal:track")
+    return render(request, "portal/receipt.html", {
+        "tracking_id": data["tracking_id"], "display_id": tracking.display(data["tracking_id"]),
+        "pin": data["pin"], "site_url": settings.SITE_URL})
+
+
+def receipt_text(request):
+    data = request.session.get(SESSION_RECEIPT)
+    if not data:
+        return redirect("portal:track")
+    body = "\n".join([
+        _("Aduan — report receipt"), "",
+        _("Tracking ID: %(id)s") % {"id": tracking.display(data["tracking_id"])},
+        _("PIN: %(pin)s") % {"pin": data["pin"]}, "",
+        _("Follow your report at %(url)s/lacak/ with this tracking ID and PIN. Keep the PIN "
+          "secret: whoever has it can read and answer for your report.")
+        % {"url": settings.SITE_URL}, ""])
+    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="aduan-{data["tracking_id"]}.txt"')
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = TrackForm(request.POST or None,
+                     initial={"tracking_id": request.GET.get("id", "")[:20]})
+    if request.method == "POST" and form.is_valid():
+        tracking_id = form.cleaned_data["tracking_id"]
+        try:
+            report_id = services.report_pin_check(tracking_id=tracking_id,
+                                                  pin=form.cleaned_data["pin"])
+        except RateLimited as exc:
+            form.add_error(None, str(exc.message))
+        except (services.WrongPin, ReportNotFound):
+            # One message for both: the form must not tell which tracking IDs exist.
+            form.add_error(None, _("The tracking ID or the PIN is not right. Check both and "
+                                   "try again."))
+        else:
+            canonical = tracking.normalize(tracking_id)
+            pin_unlock(request, canonical, report_id)
+            messages.success(request, _("Report unlocked. You can follow it and answer here."))
+            return redirect("portal:report", tracking_id=canonical)
+    status = 422 if form.errors else 200
+    return render(request, "portal/track.html", {"form": form}, status=status)
