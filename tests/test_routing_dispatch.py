@@ -191,3 +191,15 @@ def test_a_report_is_routed_once_unless_asked_again():
     again = routing_services.report_route(report_id=report.pk, router=router_with_threshold(0.0),
                                           again=True)
     assert again.decision == Decision.AUTO_DISPATCHED
+
+
+def test_the_back_office_shows_the_suggestions_where_the_verifier_dispatches(cast):
+    from django.test import Client
+    from webutil import text
+
+    report, _pin = submit(**POTHOLE)
+    routing_services.report_route(report_id=report.pk, router=router_with_threshold(1.01))
+    client = Client()
+    client.force_login(cast.national.user)
+    page = text(client.get(f"/kantor/laporan/{report.tracking_id}/"))
+    assert "Saran pemilahan" in page and "pemkot-surabaya.dpupr" in page
