@@ -14,9 +14,11 @@ place the gazetteer finds in the text and address).
 
 Prints top1/top3 accuracy, macro-F1 and coverage_at_95 (the largest share of
 reports, most confident first, of which at least 95% are routed right), and
-what the threshold learnt on late 2022 achieves on 2023-H1.
+what the threshold learnt on late 2022 achieves on 2023-H1. With --monthly it
+also routes each month of 2023-H1 with a model retrained on everything before
+that month, as a deployment that runs `aduan routing train` regularly would.
 
-    python bench/routing_surabaya.py [--text-only] [--no-address]
+    python bench/routing_surabaya.py [--text-only] [--no-address] [--monthly]
 """
 
 import argparse
@@ -113,12 +115,58 @@ def _loose(name: str) -> str:
     return name.lower().replace(".", "").replace(" ", "")
 
 
+def route_period(train: list[dict], test: list[dict], places: "Places", args) -> dict:
+    """Train on ``train`` (calibrated on its last 15%), route ``test``; per-report outcomes."""
+    texts = [text_of(r, not args.no_address) for r in train]
+    labels = [office_label(r["instansi"]) for r in train]
+    cut = int(len(train) * 0.85)  # calibrated on the most recent slice, then refit on all
+    model = TextClassifier(c=args.c).fit_calibrated(
+        texts, labels, [i >= cut for i in range(len(texts))], precision=0.95)
+    test_texts = [text_of(r, not args.no_address) for r in test]
+    predictions = model.predict(test_texts, k=3)
+    routed = []
+    for row, text, prediction in zip(test, test_texts, predictions):
+        kel, kec = places.of(row, text)
+        routed.append([to_agency(label, kel, kec) for label in prediction.labels])
+    return {"routed": routed, "truth": [r["instansi"] for r in test],
+            "confidence": [p.confidence for p in predictions],
+            "auto": [p.confidence >= model.threshold for p in predictions],
+            "threshold": model.threshold}
+
+
+def summary(outcome: dict) -> tuple[str, str]:
+    routed, truth = outcome["routed"], outcome["truth"]
+    correct = np.array([same(r[0], t) for r, t in zip(routed, truth)], dtype=float)
+    top3 = np.mean([any(same(a, t) for a in r) for r, t in zip(routed, truth)])
+    confidence, auto = np.array(outcome["confidence"]), np.array(outcome["auto"])
+    f1 = macro_f1(truth, [r[0] for r in routed])
+    figures = (f"top1 {correct.mean():.3f} top3 {top3:.3f} macro_f1 {f1:.3f} "
+               f"coverage_at_95 {coverage_at(confidence, correct, 0.95):.3f}")
+    realised = (f"auto-dispatches {auto.mean():.3f} of 2023-H1, of which "
+                f"{correct[auto].mean() if auto.any() else 0:.3f} right")
+    return figures, realised
+
+
+def monthly(rows_2022: list[dict], test: list[dict], places: "Places", args) -> dict:
+    merged: dict = {"routed": [], "truth": [], "confidence": [], "auto": []}
+    for month in range(1, 7):
+        start, end = f"2023-{month:02d}-01", f"2023-{month + 1:02d}-01"
+        history = rows_2022 + [r for r in test if r["tanggal_keluhan"] < start]
+        current = [r for r in test if start <= r["tanggal_keluhan"] < end]
+        outcome = route_period(history, current, places, args)
+        for key in merged:
+            merged[key] += outcome[key]
+    return merged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--text-only", action="store_true",
                         help="Find the kelurahan/kecamatan in the text, not the form.")
     parser.add_argument("--no-address", action="store_true",
                         help="Route on the complaint text alone, without the address line.")
+    parser.add_argument("--monthly", action="store_true",
+                        help="Also retrain before each month of 2023-H1 on all earlier data.")
     parser.add_argument("--c", type=float, default=1.0)
     args = parser.parse_args()
     path = data_file()
@@ -132,33 +180,19 @@ def main() -> None:
     started = time.perf_counter()
     train, test = read(path)
     places = Places(args.text_only)
-    texts = [text_of(r, not args.no_address) for r in train]
-    labels = [office_label(r["instansi"]) for r in train]
-    cut = int(len(train) * 0.85)  # calibrated on the last months of 2022, then refit on all
-    final = TextClassifier(c=args.c).fit_calibrated(
-        texts, labels, [i >= cut for i in range(len(texts))], precision=0.95)
-    test_texts = [text_of(r, not args.no_address) for r in test]
-    predictions = final.predict(test_texts, k=3)
-    truth = [r["instansi"] for r in test]
-    routed = []
-    for row, text, prediction in zip(test, test_texts, predictions):
-        kel, kec = places.of(row, text)
-        routed.append([to_agency(label, kel, kec) for label in prediction.labels])
-    correct = np.array([same(r[0], t) for r, t in zip(routed, truth)], dtype=float)
-    top3 = np.mean([any(same(a, t) for a in r) for r, t in zip(routed, truth)])
-    confidence = np.array([p.confidence for p in predictions])
-    auto = confidence >= final.threshold
-    f1 = macro_f1(truth, [r[0] for r in routed])
     seen = Counter(r["instansi"] for r in train)
     print(f"train 2022: {len(train)} complaints, {len(seen)} agencies; test 2023-H1: "
           f"{len(test)} complaints; text{'' if args.no_address else ' + address'}; "
-          f"place from {'the text' if args.text_only else 'the form'}; "
-          f"{time.perf_counter() - started:.0f}s")
-    print(f"threshold learnt on late 2022: {final.threshold:.3f} -> auto-dispatches "
-          f"{auto.mean():.3f} of 2023-H1, of which {correct[auto].mean() if auto.any() else 0:.3f}"
-          f" right")
-    print(f"routing_surabaya top1 {correct.mean():.3f} top3 {top3:.3f} macro_f1 {f1:.3f} "
-          f"coverage_at_95 {coverage_at(confidence, correct, 0.95):.3f}")
+          f"place from {'the text' if args.text_only else 'the form'}")
+    if args.monthly:
+        figures, realised = summary(monthly(train, test, places, args))
+        print(f"retrained before each month on all earlier complaints: {figures}; at the "
+              f"learnt thresholds it {realised}")
+    outcome = route_period(train, test, places, args)
+    figures, realised = summary(outcome)
+    print(f"threshold learnt on late 2022: {outcome['threshold']:.3f} -> {realised} "
+          f"({time.perf_counter() - started:.0f}s)")
+    print(f"routing_surabaya {figures}")
 
 
 def macro_f1(truth: list[str], predicted: list[str]) -> float:
