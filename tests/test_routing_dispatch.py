@@ -11,7 +11,7 @@ from aduan.reports.models import Report, ReportEvent
 from aduan.routing import services as routing_services
 from aduan.routing import tasks
 from aduan.routing.models import Decision, RoutingSuggestion
-from aduan.routing.router import Router
+from aduan.routing.router import RouteInput, Router
 from aduan.routing.training import history_labels
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +203,41 @@ def test_the_back_office_shows_the_suggestions_where_the_verifier_dispatches(cas
     client.force_login(cast.national.user)
     page = text(client.get(f"/kantor/laporan/{report.tracking_id}/"))
     assert "Saran pemilahan" in page and "pemkot-surabaya.dpupr" in page
+
+
+@pytest.fixture
+def small_history_limits(monkeypatch):
+    from aduan.routing import store, training
+
+    monkeypatch.setattr(training, "MIN_AGENCY_LABELS", 20)
+    monkeypatch.setattr(training, "MIN_AGENCY_EXAMPLES", 3)
+    yield
+    store.forget()  # the models trained here are rolled back with the test
+
+
+def test_the_agency_learnt_from_history_wins_where_it_is_sure_and_fits_the_place(
+        cast, small_history_limits):
+    from aduan.routing.models import ClassifierModel
+    from aduan.routing.training import train
+
+    # This city's verifiers send street-light reports to public works, not to transport.
+    for i in range(14):
+        lamp, _pin = submit(title=f"Lampu jalan mati {i}", body="Lampu PJU di gang mati total",
+                            category="perhubungan", region_code="35.78.01")
+        services.report_dispatch(caller=cast.national.caller, report=lamp,
+                                 agency="pemkot-surabaya.dpupr")
+        trash, _pin = submit(title=f"Sampah menumpuk {i}", body="Sampah tidak diangkut",
+                             category="lingkungan", region_code="35.78.01")
+        services.report_dispatch(caller=cast.national.caller, report=trash,
+                                 agency="pemkot-surabaya.dlh")
+    result = train(per_category=20)
+    assert result.agency_model_id is not None
+    assert ClassifierModel.objects.get(pk=result.agency_model_id).history_samples == 28
+    router = Router.load()
+    router.agency_model = copy.copy(router.agency_model)
+    router.agency_model.threshold = 0.0
+    here, elsewhere = router.route([
+        RouteInput("lampu jalan mati di gang kami, Surabaya"),
+        RouteInput("lampu jalan mati di gang kami, Jaksel")])
+    assert here.agency == "pemkot-surabaya.dpupr" and here.source == "history"
+    assert elsewhere.agency == "pemkot-jakarta-selatan.dishub" and elsewhere.source == "rules"
