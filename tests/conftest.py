@@ -126,7 +126,10 @@ def pytest_collection_modifyitems(config, items):
 def _fresh_calendar_cache():
     # Each test's holidays live in its own transaction; never reuse another test's copy.
     from aduan.deadlines.calendar import forget_data_rows
+    from aduan.deadlines.policies import forget_policies
 
     forget_data_rows()
+    forget_policies()
     yield
     forget_data_rows()
+    forget_policies()

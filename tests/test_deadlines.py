@@ -12,6 +12,7 @@ from django.core.management import call_command
 from aduan.channels.models import OutboundMessage
 from aduan.deadlines.calendar import WIB, WITA
 from aduan.deadlines.models import DeadlineReminder, EscalationStep, SlaPolicy
+from aduan.deadlines.policies import forget_policies
 from aduan.deadlines.sweep import sweep
 from aduan.reports import services
 from aduan.reports.access import Caller
@@ -92,6 +93,7 @@ def test_severity_and_policies_per_category_and_agency(cast):
     SlaPolicy.objects.create(timer="followup", category_id="jalan_drainase", days=2)
     SlaPolicy.objects.create(timer="followup", agency_id="pemkot-surabaya", days=4)
     SlaPolicy.objects.create(timer="followup", agency_id=A_UNIT, days=7)
+    forget_policies()  # as every process does within POLICY_TTL of an edit
     with time_machine.travel(at(2026, 7, 1, 9), tick=False):
         held_by_unit, _ = submit()
         services.report_dispatch(caller=cast.national.caller, report=held_by_unit, agency=A_UNIT)

@@ -81,3 +81,22 @@ def test_one_message_per_event(cast):
     services.report_dispatch(caller=cast.national.caller, report=report, agency="pemkot-surabaya")
     purposes = sorted(OutboundMessage.objects.values_list("purpose", flat=True))
     assert purposes == ["report_dispatch", "report_submit"]
+
+
+def test_a_burst_of_reports_kicks_delivery_once_and_the_scheduler_catches_the_rest(
+        cast, monkeypatch, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from aduan.channels import outbox
+    from aduan.lib.throttle import Throttle
+
+    monkeypatch.setattr(outbox, "_kicks", Throttle(outbox.KICK_EVERY))
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            submit(reporter_email="siti@contoh.id")
+    kicks = DBTaskResult.objects.filter(task_path="aduan.channels.tasks.deliver_outbox")
+    assert kicks.count() == 1 and kicks.get().run_after is not None
+    # The scheduler's safety net kicks while anything is due, and not otherwise.
+    assert outbox.outbox_safety_net() is True
+    outbox_deliver_due()
+    assert outbox.outbox_safety_net() is False

@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from aduan.lib.throttle import Throttle
 from aduan.reports.training import training_mode
 
 from .models import OutboundChannel, OutboundMessage, OutboundStatus
@@ -31,15 +32,39 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
+KICK_EVERY = 1.0
+_kicks = Throttle(KICK_EVERY)
+
+
 def kick_after_commit() -> None:
-    """Run delivery soon after the caller's transaction commits."""
-    transaction.on_commit(_kick, robust=True)
+    """Have delivery run soon after the caller's transaction commits.
+
+    At most one kick per second per process: delivery starts a second later and
+    sends everything due by then, so a burst of reports costs a few task rows, not
+    one each. The worker's scheduler also kicks while anything is due
+    (``outbox_safety_net``), so a message whose kick was skipped waits at most a tick.
+    """
+    if _kicks.ready():
+        transaction.on_commit(_kick, robust=True)
 
 
 def _kick() -> None:
     from .tasks import deliver_outbox
 
+    deliver_outbox.using(run_after=timezone.now() + timedelta(seconds=KICK_EVERY)).enqueue()
+
+
+def outbox_safety_net(now: datetime | None = None) -> bool:
+    """Kick delivery if a message is due and unclaimed (called by the worker's scheduler)."""
+    now = now or timezone.now()
+    due = OutboundMessage.objects.filter(status=OutboundStatus.PENDING,
+                                         next_attempt_at__lte=now).exclude(claimed_until__gt=now)
+    if not due.exists():
+        return False
+    from .tasks import deliver_outbox
+
     deliver_outbox.enqueue()
+    return True
 
 
 def _claim(now: datetime, limit: int) -> list[OutboundMessage]:

@@ -7,6 +7,7 @@ also recomputes the deadlines of open reports.
 from django.contrib import admin
 
 from .models import EscalationStep, SlaPolicy
+from .policies import forget_policies
 
 
 @admin.register(SlaPolicy)
@@ -15,6 +16,15 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     list_filter = ("timer", "unit")
     raw_id_fields = ("agency",)
     search_fields = ("agency__code", "category__code")
+
+    # This process forgets its cached policies at once; others within POLICY_TTL.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_policies()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_policies()
 
 
 @admin.register(EscalationStep)

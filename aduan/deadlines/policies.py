@@ -7,7 +7,7 @@ migration 0002); ``DEFAULT_DAYS`` is only the safety net if an admin deletes
 every row for a timer.
 """
 
-from django.db.models import Q
+from time import monotonic
 
 from .models import DayUnit, EscalationStep, SlaPolicy, Timer
 
@@ -20,6 +20,24 @@ DEFAULT_DAYS = {
     Timer.INFO: (10, DayUnit.WORKDAYS),
 }
 DEFAULT_ESCALATION = {1: 0, 2: 5, 3: 10}
+
+
+# Policies change rarely and are read on every transition: each process keeps them for
+# a minute (an edit shows in every process within POLICY_TTL seconds).
+POLICY_TTL = 60.0
+_cache: dict[str, tuple[float, list[SlaPolicy]]] = {}
+
+
+def _policies(timer: str) -> list[SlaPolicy]:
+    cached = _cache.get(timer)
+    if cached is None or monotonic() - cached[0] > POLICY_TTL:
+        cached = (monotonic(), list(SlaPolicy.objects.filter(timer=timer)))
+        _cache[timer] = cached
+    return cached[1]
+
+
+def forget_policies() -> None:
+    _cache.clear()
 
 
 def _score(policy: SlaPolicy, agencies: list[str], categories: list[str]) -> tuple:
@@ -36,12 +54,12 @@ def sla_days(report, timer: str) -> tuple[int, str]:
     if report.category_id:
         parent = report.category.parent_id
         categories = [parent, report.category_id] if parent else [report.category_id]
-    candidates = SlaPolicy.objects.filter(
-        Q(timer=timer), Q(kind="") | Q(kind=report.kind),
-        Q(severity="") | Q(severity=report.severity),
-        Q(category__isnull=True) | Q(category__in=categories),
-        Q(agency__isnull=True) | Q(agency__in=agencies),
-    )
+    candidates = [
+        p for p in _policies(timer)
+        if p.kind in ("", report.kind) and p.severity in ("", report.severity)
+        and (p.category_id is None or p.category_id in categories)
+        and (p.agency_id is None or p.agency_id in agencies)
+    ]
     best = max(candidates, key=lambda p: _score(p, agencies, categories), default=None)
     if best is None:
         return DEFAULT_DAYS[timer]

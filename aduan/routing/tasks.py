@@ -7,18 +7,17 @@ it every half minute, which picks up a report whose kick fell in a window
 just after a sweep looked.
 """
 
-import threading
-import time
 from datetime import timedelta
 
 from django.tasks import task
 from django.utils import timezone
 
+from aduan.lib.throttle import Throttle
+
 from .services import PENDING_BATCH, route_pending, route_pending_exists
 
 KICK_EVERY = 1.0
-_last_kick = 0.0
-_kick_lock = threading.Lock()
+_kicks = Throttle(KICK_EVERY)
 
 
 @task()
@@ -39,12 +38,8 @@ def routing_kick(*, force: bool = False) -> bool:
     The sweep starts a second later, so the reports submitted meanwhile (whose
     kicks were skipped) have committed by the time it looks.
     """
-    global _last_kick
-    with _kick_lock:
-        now = time.monotonic()
-        if not force and now - _last_kick < KICK_EVERY:
-            return False
-        _last_kick = now
+    if not _kicks.ready(force=force):
+        return False
     route_new_reports.using(run_after=timezone.now() + timedelta(seconds=KICK_EVERY)).enqueue()
     return True
 

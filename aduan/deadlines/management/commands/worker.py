@@ -13,6 +13,7 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from aduan.deadlines.tasks import schedule_periodic
+from aduan.channels.outbox import outbox_safety_net
 from aduan.routing.tasks import routing_safety_net
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ def _scheduler(stop: threading.Event) -> None:
         try:
             schedule_periodic()
             routing_safety_net()  # reports whose kick fell just after a routing sweep
+            outbox_safety_net()  # messages whose kick was throttled away
         except Exception:  # a database hiccup must not kill the scheduler thread
             logger.exception("could not schedule the periodic sweep")
         finally:
