@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from aduan.deadlines.calendar import WIB, WIT, WITA, Calendar, holidays_in, timezone_for
 from aduan.deadlines.models import Holiday
-from aduan.deadlines.services import holiday_add, holiday_remove
+from aduan.deadlines.services import holiday_add
 from aduan.lib import workdays
 from aduan.reports.errors import InvalidInput
 

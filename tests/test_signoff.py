@@ -5,7 +5,7 @@ from conftest import _member, submit
 
 from aduan.agencies.models import Agency, Role
 from aduan.reports import services
-from aduan.reports.errors import Forbidden, InvalidTransition
+from aduan.reports.errors import Forbidden, InvalidTransition, ReportNotFound
 from aduan.reports.models import DraftStatus, ReportEvent, ResponseDraft
 from aduan.reports.access import View
 from aduan.reports.presenters import caller_actions, events_for
@@ -74,7 +74,7 @@ def test_only_the_holders_liaison_signs_off(cast, held):
     services.report_draft_response(caller=cast.unit_a.caller, report=report, message="Draf")
     outsider = _member("liaison_b", "pemprov-jawa-timur", Role.LIAISON)
     for caller in (outsider.caller, cast.unit_a.caller, cast.admin_a.caller):
-        with pytest.raises((Forbidden, services.ReportNotFound)):
+        with pytest.raises((Forbidden, ReportNotFound)):
             services.report_sign_off(caller=caller, report=report)
 
 

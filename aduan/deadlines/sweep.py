@@ -164,7 +164,7 @@ def _reminded(insert: str, params: list, now: datetime, timer: str) -> list[tupl
     event = {"action": Action.REMIND, "now": now, "visibility": "staff", "data": {"timer": timer}}
     if connection.vendor == "postgresql":
         return _with_events(
-            f"SELECT r.id, r.status, r.holder_id, r.tracking_id FROM reports_report r "
+            "SELECT r.id, r.status, r.holder_id, r.tracking_id FROM reports_report r "
             "JOIN reminded m ON m.report_id = r.id", [], before=("reminded", insert, params),
             **event)
     with connection.cursor() as cursor:

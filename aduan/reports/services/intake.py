@@ -1,0 +1,188 @@
+"""A new report: validation, a tracking ID and PIN, the first event, and the router.
+
+Also the PIN check that lets a reporter without an account act on their report.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.agencies.models import Agency, Category, Region
+from aduan.deadlines.services import apply_deadlines
+from aduan.lib import pins, tracking
+from aduan.lib.redact import redact
+
+from ..access import Caller
+from ..attachments import Prepared, attachments_store
+from ..errors import InvalidInput, RateLimited, ReportNotFound
+from ..models import Channel, Report, Visibility
+from ..workflow import Action, Actor, Status
+from ._core import append_event, grant_access, holding_agency, required_text
+
+
+# Indonesia's extent with a margin: a pin outside it is a typo, not a report.
+LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
+LONGITUDE_RANGE = (Decimal("94.5"), Decimal("141.5"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewReport:
+    kind: str
+    title: str
+    body: str
+    category: str | None = None
+    region_code: str | None = None
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    occurred_on: date | None = None
+    anonymous: bool = False
+    confidential: bool = False
+    reporter_name: str = ""
+    reporter_email: str = ""
+    reporter_phone: str = ""
+    agency: str | None = None
+    channel: str = Channel.API
+
+
+def _pin_keys() -> list[str]:
+    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+
+
+def _validate_new(data: NewReport) -> tuple[Category | None, Region | None, Agency | None]:
+    category = region = agency = None
+    if data.category:
+        category = Category.objects.filter(pk=data.category, active=True).first()
+        if category is None:
+            raise InvalidInput(_("Unknown category %(code)r; use a code from GET /api/v1/categories.")
+                               % {"code": data.category}, field="category")
+    if data.region_code:
+        region = Region.objects.filter(pk=data.region_code).first()
+        if region is None:
+            raise InvalidInput(_("Unknown region code %(code)r; use a Kemendagri code such as "
+                                 "35.78 or 35.78.01.1001.") % {"code": data.region_code},
+                               field="region_code")
+    if data.agency:
+        agency = holding_agency(data.agency, "agency")
+    if (data.latitude is None) != (data.longitude is None):
+        raise InvalidInput(_("Give both latitude and longitude, or neither."), field="latitude")
+    if data.latitude is not None and not (
+            LATITUDE_RANGE[0] <= data.latitude <= LATITUDE_RANGE[1]
+            and LONGITUDE_RANGE[0] <= data.longitude <= LONGITUDE_RANGE[1]):
+        raise InvalidInput(_("The location must lie in Indonesia (latitude -11.5 to 6.5, "
+                             "longitude 94.5 to 141.5)."), field="latitude")
+    if data.occurred_on is not None and data.occurred_on > timezone.localdate():
+        raise InvalidInput(_("The incident date cannot be in the future."), field="occurred_on")
+    return category, region, agency
+
+
+def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
+                  attachments: list[Prepared] = ()) -> tuple[Report, str]:
+    """Create a report in ``submitted``; return it with its PIN (shown once, stored hashed).
+
+    A report sent straight to an agency is held there, so that agency can verify it.
+    ``attachments`` come cleaned from ``attachments.attachments_prepare``.
+    """
+    now = now or timezone.now()
+    title = required_text(data.title, "title", 200)
+    body = required_text(data.body, "body", 10_000)
+    category, region, agency = _validate_new(data)
+    pin = pins.generate()
+    code = region.code if region else ""
+    report = Report(
+        kind=data.kind, title=title, body=body, public_title=redact(title),
+        public_body=redact(body), occurred_on=data.occurred_on, region=region,
+        province_code=code[:2], regency_code=code[:5] if len(code) >= 5 else "",
+        address=data.address.strip(), latitude=data.latitude, longitude=data.longitude,
+        category=category, requested_agency=agency, holder=agency,
+        anonymous=data.anonymous, confidential=data.confidential, channel=data.channel,
+        reporter=user if user is not None and user.is_authenticated else None,
+        reporter_name=data.reporter_name.strip(), reporter_email=data.reporter_email.strip(),
+        reporter_phone=data.reporter_phone.strip(), pin_hash=pins.make_hash(pin, _pin_keys()[0]),
+        status=Status.SUBMITTED, received_at=now,
+    )
+    apply_deadlines(report, Action.SUBMIT, now=now)
+    caller = Caller(user=report.reporter)
+    # 45 random bits make a clash with an existing tracking ID a one-in-billions event;
+    # rather than pay a savepoint on every submission, the rare clash retries the whole
+    # (rolled back) transaction with a new ID.
+    for attempt in range(5):
+        report.tracking_id = tracking.generate()
+        try:
+            with transaction.atomic():
+                report.save(force_insert=True)
+                if agency is not None:
+                    grant_access(report, agency, now)
+                event = append_event(report, Action.SUBMIT, caller=caller, actor=Actor.REPORTER,
+                                from_status="", visibility=Visibility.PUBLIC, now=now,
+                                to_agency_id=agency.pk if agency else None,
+                                data={"channel": data.channel,
+                                      "attachments": len(attachments)})
+                attachments_store(report=report, prepared=list(attachments),
+                                  from_reporter=True, visibility=Visibility.REPORTER, now=now,
+                                  event=event)
+                _queue_routing(report.pk)
+            return report, pin
+        except IntegrityError:
+            clash = Report.objects.filter(tracking_id=report.tracking_id).exists()
+            if not clash or attempt == 4:
+                raise
+            report.pk, report._state.adding = None, True
+    raise AssertionError("unreachable")
+
+
+def _queue_routing(report_id: int) -> None:
+    """Hand the report to the router (no wrong door) once the submission has committed.
+
+    With the database task queue the kick is written in the submission's own
+    transaction, so the sweep it starts can never miss the report because of a
+    crash between commit and kick.
+    """
+    from aduan.routing.services import report_route
+    from aduan.routing.tasks import routing_kick
+
+    mode = settings.ADUAN["ROUTING"]
+    if mode == "task" and settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        routing_kick()
+    elif mode == "task":
+        transaction.on_commit(routing_kick, robust=True)
+    elif mode == "inline":
+        transaction.on_commit(partial(report_route, report_id=report_id), robust=True)
+
+
+# --- reporter authentication -------------------------------------------------------
+
+
+def report_pin_check(*, tracking_id: str, pin: str, now: datetime | None = None) -> int:
+    """Return the report's id if the PIN is right; count failures and lock after too many."""
+    now = now or timezone.now()
+    canonical = tracking.normalize(tracking_id)
+    row = (Report.objects.filter(tracking_id=canonical)
+           .values("pk", "pin_hash", "pin_failures", "pin_locked_until").first()
+           if canonical else None)
+    if row is None:
+        raise ReportNotFound()
+    if row["pin_locked_until"] and row["pin_locked_until"] > now:
+        raise RateLimited(_("Too many wrong PINs for this report; try again later."))
+    if pins.check(pin, row["pin_hash"], _pin_keys()):
+        if row["pin_failures"]:
+            Report.objects.filter(pk=row["pk"]).update(pin_failures=0, pin_locked_until=None)
+        return row["pk"]
+    limits = settings.ADUAN
+    failures = row["pin_failures"] + 1
+    locked = (now + timedelta(minutes=limits["PIN_LOCK_MINUTES"])
+              if failures >= limits["PIN_MAX_FAILURES"] else None)
+    Report.objects.filter(pk=row["pk"]).update(
+        pin_failures=0 if locked else F("pin_failures") + 1, pin_locked_until=locked)
+    raise WrongPin()
+
+
+class WrongPin(Exception):
+    """The PIN did not match (the caller decides between 401 and 404)."""
