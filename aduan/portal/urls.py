@@ -12,6 +12,7 @@ urlpatterns = [
     path("lacak/", submit.track, name="track"),
     path("laporan/", public.listing, name="listing"),
     path("laporan/<str:tracking_id>/", public.report_page, name="report"),
+    path("laporan/<str:tracking_id>/dukung/", reporter.support, name="support"),
     path("laporan/<str:tracking_id>/<slug:action>/", reporter.reporter_action,
          name="reporter_action"),
     path("lampiran/<uuid:public_id>/", public.attachment, name="attachment"),

@@ -14,6 +14,7 @@ from aduan.reports.models import Attachment
 from aduan.reports.presenters import (attachments_for, events_for, report_data,
                                       report_summary)
 from aduan.reports.selectors import ReportFilters, report_counters, report_list
+from aduan.reports.workflow import OPEN_STATUSES
 
 from ..auth import portal_caller
 from ..forms import ListingForm, MessageForm, RatingForm
@@ -76,6 +77,9 @@ def _report_context(request, tracking_id: str, forms: dict | None = None) -> dic
         "forms": {a: forms.get(a) or (RatingForm() if a == "close" else MessageForm())
                   for a in actions},
         "staff_view": view >= View.STAFF,
+        # Anyone but staff and the reporter may add support while the report is open.
+        "can_support": view < View.STAFF and view != View.REPORTER
+        and report.status in OPEN_STATUSES,
     }
 
 

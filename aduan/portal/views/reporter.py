@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from aduan.lib import tracking
 from aduan.reports import services
 from aduan.reports.access import report_get_for_caller
 from aduan.reports.errors import DomainError
+from aduan.routing.services import report_support
 
 from ..auth import portal_caller
 from ..forms import MessageForm, RatingForm
@@ -69,3 +71,27 @@ def reporter_action(request, tracking_id: str, action: str):
         raise
     context["failed_action"] = action
     return render(request, "portal/report.html", context, status=422)
+
+
+@require_POST
+def support(request, tracking_id: str):
+    """A citizen with an account says "I have this problem too" (counted once per account)."""
+    canonical = tracking.normalize(tracking_id)
+    if canonical is None:
+        raise Http404()
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('portal:login')}?next={reverse('portal:report', args=[canonical])}")
+    caller = portal_caller(request, canonical)
+    try:
+        report, _view = report_get_for_caller(caller, canonical)
+        report_support(caller=caller, report=report)
+    except DomainError as exc:
+        not_found_on(exc)
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, SUPPORTED)
+    return redirect("portal:report", tracking_id=canonical)
+
+
+SUPPORTED = gettext_lazy("Thank you: your support is counted. The agency sees how many people "
+                         "have this problem.")

@@ -13,10 +13,13 @@ from aduan.reports import services
 from aduan.reports.errors import DomainError, RateLimited, ReportNotFound
 from aduan.reports.models import Channel
 
+from aduan.reports.presenters import similar_summary
+from aduan.routing.similar import similar_for_new_report
+
 from .. import regions
-from ..auth import SESSION_RECEIPT, pin_unlock
+from ..auth import SESSION_RECEIPT, pin_unlock, portal_caller
 from ..forms import FIELD_OF, ReportForm, TrackForm
-from .common import add_domain_error, uploads_from
+from .common import add_domain_error, names_for, uploads_from
 
 # Submit buttons that only move the region picker along; they never send the report.
 PICKER_BUTTONS = ("_refine", "_find_region")
@@ -54,8 +57,31 @@ def _submit(request, form: ReportForm, picker) -> HttpResponse | None:
     return redirect("portal:receipt")
 
 
+# How alike an open report must be to hold a submission up for a look (0..1, see
+# routing.similar); lower scores are left for staff to link as duplicates.
+SIMILAR_HOLD_SCORE = 0.35
+
+
+def _similar_first(request, form: ReportForm, picker) -> list[dict]:
+    """Open reports so like this one that the citizen should see them before sending.
+
+    Only when no files are attached: a second look must never cost the citizen
+    the photos they chose (browsers do not keep files across a page load).
+    """
+    if request.POST.get("_send_anyway") or request.FILES:
+        return []
+    data = form.cleaned_data
+    found = similar_for_new_report(portal_caller(request), text=f"{data['title']} {data['body']}",
+                                   region_code=picker.code or None,
+                                   category=data["category"] or None, limit=5)
+    rows = [similar_summary(r, score, full=False) for r, score in found
+            if score >= SIMILAR_HOLD_SCORE]
+    return names_for(rows)
+
+
 @require_http_methods(["GET", "POST"])
 def report_new(request):
+    similar = []
     if request.method == "GET":
         form = ReportForm(initial=_initial(request.user))
         picker = regions.picker_from(None)
@@ -67,13 +93,15 @@ def report_new(request):
             form.full_clean()
             form._errors = ErrorDict()
         elif form.is_valid():
-            response = _submit(request, form, picker)
-            if response is not None:
-                return response
+            similar = _similar_first(request, form, picker)
+            if not similar:
+                response = _submit(request, form, picker)
+                if response is not None:
+                    return response
     tiles = settings.ADUAN["MAP_TILES_URL"]
     status = 422 if request.method == "POST" and form.errors else 200
     return render(request, "portal/report_form.html", {
-        "form": form, "picker": picker, "map_tiles": tiles,
+        "form": form, "picker": picker, "map_tiles": tiles, "similar": similar,
         "map_attribution": settings.ADUAN["MAP_ATTRIBUTION"],
         "had_files": bool(request.FILES),
     }, status=status)
