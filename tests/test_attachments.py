@@ -114,3 +114,17 @@ def test_an_agencys_published_files_are_public_on_a_public_report(cast):
 
 def test_unknown_attachment_is_404(db):
     assert Client().get("/lampiran/5b0b7a4c-8e0f-4d2b-9a55-0d2cfd0c1e11/").status_code == 404
+
+
+def test_pdfs_are_rewritten_without_their_author_and_scripts():
+    from webutil import PDF_AUTHOR
+
+    from aduan.reports.attachments import Upload, attachments_prepare
+
+    original = tiny_pdf().read()
+    assert PDF_AUTHOR.encode() in original
+    (cleaned,) = attachments_prepare([Upload(name="surat.pdf", data=original)])
+    assert cleaned.content_type == "application/pdf" and cleaned.data.startswith(b"%PDF-")
+    assert PDF_AUTHOR.encode() not in cleaned.data and b"Microsoft Word" not in cleaned.data
+    with pytest.raises(InvalidInput):
+        attachments_prepare([Upload(name="x.pdf", data=b"%PDF-1.4 not really a pdf")])

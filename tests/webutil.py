@@ -4,6 +4,7 @@ import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 from PIL import Image
 
 from aduan.reports import services
@@ -23,10 +24,17 @@ def photo_with_gps(name="foto.jpg", size=(640, 480)) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
+PDF_AUTHOR = "Budi Santoso Pelapor"
+
+
 def tiny_pdf(name="surat.pdf") -> SimpleUploadedFile:
-    data = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
-            b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-    return SimpleUploadedFile(name, data, content_type="application/pdf")
+    """A one-page PDF whose metadata names its author, as office software writes it."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Author": PDF_AUTHOR, "/Creator": "Microsoft Word"})
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")
 
 
 def text(response) -> str:

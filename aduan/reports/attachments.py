@@ -2,8 +2,9 @@
 
 Images are decoded and re-encoded by Pillow: the new file carries the pixels only,
 so EXIF (with its GPS position, camera serial and time), XMP, ICC and comments are
-gone, and a file that only pretends to be an image is refused. PDFs are checked by
-their signature and size and served only as downloads, never inline.
+gone, and a file that only pretends to be an image is refused. PDFs are rewritten
+page by page by pypdf, leaving their metadata (an anonymous reporter's name is often
+the PDF's "author"), scripts and annotations behind, and are served only as downloads.
 """
 
 import io
@@ -15,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError as PdfError
 
 from .errors import InvalidInput
 from .models import Attachment, Report, ReportEvent, ResponseDraft
@@ -82,9 +85,23 @@ def _clean_image(upload: Upload) -> Prepared:
 
 
 def _clean_pdf(upload: Upload) -> Prepared:
-    if b"%%EOF" not in upload.data[-2048:]:
-        raise _refuse(upload, _("the PDF is incomplete or damaged."))
-    return Prepared(upload.data, PDF_TYPE, ".pdf")
+    """Rewrite the PDF page by page: the document information (author, creator, dates),
+    XMP metadata, embedded files, scripts, form actions and annotations stay behind."""
+    try:
+        reader = PdfReader(io.BytesIO(upload.data))
+        if reader.is_encrypted:
+            raise _refuse(upload, _("password-protected PDFs are not accepted."))
+        writer = PdfWriter()
+        for page in reader.pages:
+            for key in ("/Annots", "/AA", "/Metadata"):
+                if key in page:
+                    del page[key]
+            writer.add_page(page)
+        out = io.BytesIO()
+        writer.write(out)
+    except PdfError:
+        raise _refuse(upload, _("the PDF is incomplete or damaged.")) from None
+    return Prepared(out.getvalue(), PDF_TYPE, ".pdf")
 
 
 def attachments_prepare(uploads: list[Upload]) -> list[Prepared]:
