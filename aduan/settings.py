@@ -236,6 +236,9 @@ ADUAN = {
     # Consecutive wrong PINs before PIN access to a report is locked for a while.
     "PIN_MAX_FAILURES": env_int("ADUAN_PIN_MAX_FAILURES", 10),
     "PIN_LOCK_MINUTES": env_int("ADUAN_PIN_LOCK_MINUTES", 15),
+    # Wrong passwords in a row before an account name is locked for a while.
+    "LOGIN_MAX_FAILURES": env_int("ADUAN_LOGIN_MAX_FAILURES", 10),
+    "LOGIN_LOCK_MINUTES": env_int("ADUAN_LOGIN_LOCK_MINUTES", 15),
     # Forwards after which the national admin is alerted (no wrong door).
     "FORWARD_ALERT_LIMIT": env_int("ADUAN_FORWARD_ALERT_LIMIT", 3),
     "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),

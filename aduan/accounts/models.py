@@ -75,3 +75,16 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise ValueError("audit entries are append-only")
         super().save(*args, **kwargs)
+
+
+class LoginThrottle(models.Model):
+    """Failed log-ins per account name: too many lock that name for a while.
+
+    Keyed by what was typed (lower-cased), so an unknown name is counted the same
+    way as a known one and the lock says nothing about which accounts exist.
+    """
+
+    key = models.CharField(max_length=254, primary_key=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)

@@ -1,17 +1,18 @@
 """The back office's front door: the staff login, the queues, and logging out."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from aduan.accounts.login import account_authenticate
 from aduan.channels.messages import notices_for, notices_mark_read
 from aduan.reports.access import caller_for_user
 from aduan.reports.models import ReportEvent
-from aduan.reports.errors import InvalidInput
+from aduan.reports.errors import InvalidInput, RateLimited
 from aduan.reports.selectors import queue_counts, queues_for, report_queue
 
 from ..forms import StaffLoginForm
@@ -28,22 +29,31 @@ QUEUE_LABELS = {
 COUNT_CAP = 1000
 
 
+def _login_error(request, form) -> str | None:
+    """Why these credentials do not open the back office, or None (and the user is logged in)."""
+    try:
+        user = account_authenticate(request, username=form.cleaned_data["username"],
+                                    password=form.cleaned_data["password"])
+    except RateLimited as exc:
+        return str(exc.message)
+    if user is None:
+        return _("The user name or the password is not right.")
+    if not caller_for_user(user).is_staff_member:
+        return _("This account has no staff role. Citizens log in on the portal.")
+    login(request, user)
+    return None
+
+
 def _login(request):
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["username"],
-                            password=form.cleaned_data["password"])
-        if user is None:
-            form.add_error(None, _("The user name or the password is not right."))
-        elif not caller_for_user(user).is_staff_member:
-            form.add_error(None, _("This account has no staff role. Citizens log in on the "
-                                   "portal."))
-        else:
-            login(request, user)
+        error = _login_error(request, form)
+        if error is None:
             target = request.POST.get("next", "")
             if url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 return redirect(target)
             return redirect("backoffice:home")
+        form.add_error(None, error)
     return render(request, "backoffice/login.html",
                   {"form": form, "next": request.GET.get("next", "")},
                   status=422 if form.errors else 200)

@@ -1,7 +1,7 @@
 """Reporter accounts: register with an e-mail address, log in, and "Laporan saya"."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aduan.accounts.login import account_authenticate
 from aduan.accounts.services import reporter_register, user_for_login
 from aduan.reports.access import caller_for_user
-from aduan.reports.errors import InvalidInput
+from aduan.reports.errors import InvalidInput, RateLimited
 from aduan.reports.presenters import report_summary
 from aduan.reports.selectors import REPORTER_TABS, ReportFilters, report_list
 
@@ -48,18 +49,29 @@ def register(request):
                   status=422 if form.errors else 200)
 
 
+def _login_error(request, form) -> str | None:
+    """Why these credentials do not log in, or None (and the reporter is logged in)."""
+    typed = form.cleaned_data["login"]
+    account = user_for_login(typed)
+    try:
+        user = account_authenticate(request, username=account.get_username() if account
+                                    else typed, password=form.cleaned_data["password"])
+    except RateLimited as exc:
+        return str(exc.message)
+    if user is None:
+        return _("The e-mail address or the password is not right.")
+    login(request, user)
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def log_in(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        account = user_for_login(form.cleaned_data["login"])
-        user = authenticate(request, username=account.get_username() if account else "",
-                            password=form.cleaned_data["password"])
-        if user is None:
-            form.add_error(None, _("The e-mail address or the password is not right."))
-        else:
-            login(request, user)
+        error = _login_error(request, form)
+        if error is None:
             return redirect(_next_url(request, "portal:my_reports"))
+        form.add_error(None, error)
     return render(request, "portal/login.html",
                   {"form": form, "next": _next_url(request, "")},
                   status=422 if form.errors else 200)
