@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, public, reporter, submit
+from .views import accounts, password, public, reporter, submit
 
 app_name = "portal"
 
@@ -22,4 +22,9 @@ urlpatterns = [
     path("akun/masuk/", accounts.log_in, name="login"),
     path("akun/keluar/", accounts.log_out, name="logout"),
     path("akun/laporan/", accounts.my_reports, name="my_reports"),
+    path("akun/lupa-sandi/", password.ResetRequest.as_view(), name="password_reset"),
+    path("akun/lupa-sandi/terkirim/", password.ResetSent.as_view(), name="password_reset_sent"),
+    path("akun/sandi/<uidb64>/<token>/", password.ResetConfirm.as_view(),
+         name="password_reset_confirm"),
+    path("akun/sandi/selesai/", password.ResetDone.as_view(), name="password_reset_done"),
 ]
