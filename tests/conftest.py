@@ -126,10 +126,13 @@ def pytest_collection_modifyitems(config, items):
 def _fresh_calendar_cache():
     # Each test's holidays live in its own transaction; never reuse another test's copy.
     from aduan.deadlines.calendar import forget_data_rows
+    from aduan.agencies.selectors import forget_reference_cache
     from aduan.deadlines.policies import forget_policies
 
     forget_data_rows()
     forget_policies()
+    forget_reference_cache()
     yield
     forget_data_rows()
     forget_policies()
+    forget_reference_cache()

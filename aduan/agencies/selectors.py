@@ -2,10 +2,11 @@
 notification is for), and the small indexed look-ups behind pickers and search boxes."""
 
 from collections import defaultdict
+from time import monotonic
 
 from django.db.models import Q
 
-from .models import NON_HOLDING_KINDS, Agency, AgencyKind, Membership, Region, Role
+from .models import NON_HOLDING_KINDS, Agency, AgencyKind, Category, Membership, Region, Role
 
 Member = tuple[int, str]  # (user id, e-mail or "")
 
@@ -91,3 +92,34 @@ def agency_search(text: str, *, holding_only: bool = True) -> list[dict]:
     by_name = [r for r in rows.order_by("path").values("code", "name")[:AGENCY_LIMIT]
                if r["code"] not in seen]
     return (by_code + by_name)[:AGENCY_LIMIT]
+
+
+# Reference data read on every submission: kept per process for a short while. Regions
+# only change when a release reloads them; categories when a national admin edits one.
+_CATEGORY_TTL, _REGION_TTL = 60.0, 600.0
+_cached: dict[str, tuple[float, object]] = {}
+
+
+def _remember(name: str, ttl: float, load):
+    hit = _cached.get(name)
+    if hit is None or monotonic() - hit[0] > ttl:
+        hit = (monotonic(), load())
+        _cached[name] = hit
+    return hit[1]
+
+
+def active_category(code: str) -> Category | None:
+    """The active category with this code (children know their parent's code)."""
+    categories = _remember("categories", _CATEGORY_TTL, lambda: {
+        c.code: c for c in Category.objects.filter(active=True)})
+    return categories.get(code)
+
+
+def region_exists(code: str) -> bool:
+    codes = _remember("regions", _REGION_TTL,
+                      lambda: frozenset(Region.objects.values_list("code", flat=True)))
+    return code in codes
+
+
+def forget_reference_cache() -> None:
+    _cached.clear()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.models import AuditEntry, User
 from aduan.agencies.models import Agency, Category, Membership, ReferenceDataset, Region
+from aduan.agencies.selectors import forget_reference_cache
 from aduan.channels.models import OutboundMessage
 from aduan.reports.access import caller_for_user
 
@@ -76,6 +77,11 @@ class CategoryAdmin(NationalOnly, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []
+
+    # This process forgets its cached categories at once; others within a minute.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_reference_cache()
 
 
 @admin.register(Agency, site=site)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency, Category, Region
+from aduan.agencies.selectors import active_category, region_exists
 from aduan.deadlines.services import apply_deadlines
 from aduan.lib import pins, tracking
 from aduan.lib.redact import redact
@@ -59,12 +60,12 @@ def _pin_keys() -> list[str]:
 def _validate_new(data: NewReport) -> tuple[Category | None, Region | None, Agency | None]:
     category = region = agency = None
     if data.category:
-        category = Category.objects.filter(pk=data.category, active=True).first()
+        category = active_category(data.category)
         if category is None:
             raise InvalidInput(_("Unknown category %(code)r; use a code from GET /api/v1/categories.")
                                % {"code": data.category}, field="category")
     if data.region_code:
-        region = Region.objects.filter(pk=data.region_code).first()
+        region = Region(code=data.region_code) if region_exists(data.region_code) else None
         if region is None:
             raise InvalidInput(_("Unknown region code %(code)r; use a Kemendagri code such as "
                                  "35.78 or 35.78.01.1001.") % {"code": data.region_code},
