@@ -63,3 +63,12 @@ def test_demo_is_loaded_once_through_the_services():
     assert ReportEvent.objects.filter(action="forward").exists()
     assert "already loaded" in run("demo")
     assert Report.objects.count() == count
+
+
+def test_the_access_log_holds_no_personal_data():
+    from aduan.reports.management.commands.serve import ACCESS_LOG_FORMAT
+
+    # no request line with its query string, no client address, referrer or user agent
+    for atom in ("%(r)s", "%(q)s", "%(h)s", "%(f)s", "%(a)s", "%(u)s"):
+        assert atom not in ACCESS_LOG_FORMAT
+    assert "%(U)s" in ACCESS_LOG_FORMAT

@@ -14,6 +14,11 @@ import time
 from django.core.management.base import BaseCommand
 
 
+# No client address, query string, referrer or user agent: a search box or a similar-report
+# query carries a citizen's own words, and the access log must hold no personal data.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
 def web_workers() -> int:
     return int(os.environ.get("ADUAN_WEB_WORKERS") or min(2 * (os.cpu_count() or 1) + 1, 9))
 
@@ -31,7 +36,8 @@ class Command(BaseCommand):
         bindir = os.path.dirname(sys.executable)
         commands = [[os.path.join(bindir, "gunicorn"), "aduan.wsgi:application",
                      "--bind", f"{host}:{port}", "--workers", str(web_workers()),
-                     "--access-logfile", "-", "--graceful-timeout", "20"]]
+                     "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
+                     "--graceful-timeout", "20"]]
         if not no_worker:
             commands.append([os.path.join(bindir, "aduan"), "worker", "--interval", "1"])
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aduan.settings"}
