@@ -139,6 +139,12 @@ def support_count(report: Report) -> int:
             + Report.objects.filter(duplicate_of=report).count())
 
 
+def support_offered(report: Report, view: View) -> bool:
+    """Whether a viewer at ``view`` is offered support: open reports, never staff or the reporter."""
+    return report.status in OPEN_STATUSES and View.PUBLIC <= view < View.STAFF \
+        and view != View.REPORTER
+
+
 def report_support(*, caller: Caller, report: Report) -> int:
     """Add the caller's support to an open report they may see; return the new count.
 

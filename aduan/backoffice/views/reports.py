@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from aduan.agencies.models import Agency
 from aduan.lib import tracking
-from aduan.portal.views.common import add_domain_error, names_for, not_found_on, uploads_from
+from aduan.portal.views.common import (add_domain_error, names_for, not_found_on,
+                                      render_report_page, uploads_from)
 from aduan.reports import services
 from aduan.reports.access import Policy, View, report_get_for_caller
 from aduan.reports.errors import DomainError, InvalidInput, ReportNotFound
@@ -106,16 +107,8 @@ def _context(request, tracking_id: str, bound: dict | None = None) -> dict:
 
 @staff_required
 def report_page(request, tracking_id: str):
-    canonical = tracking.normalize(tracking_id)
-    if canonical is None:
-        raise Http404()
-    if canonical != tracking_id:
-        return redirect("backoffice:report", tracking_id=canonical)
-    try:
-        context = _context(request, canonical)
-    except ReportNotFound:
-        raise Http404() from None
-    return render(request, "backoffice/report.html", context)
+    return render_report_page(request, tracking_id, "backoffice:report", _context,
+                              "backoffice/report.html")
 
 
 @require_POST

@@ -1,8 +1,10 @@
 """Helpers the portal and back-office views share: uploads, domain errors, listings."""
 
 from django.http import Http404
+from django.shortcuts import redirect, render
 
 from aduan.agencies.models import Category, Region
+from aduan.lib import tracking
 from aduan.reports.attachments import Upload, attachments_prepare
 from aduan.reports.errors import DomainError, NotFound, ReportNotFound
 
@@ -36,3 +38,17 @@ def names_for(rows: list[dict]) -> list[dict]:
         row["category_name"] = categories.get(row["category"], "")
         row["region_name"] = regions.get(row["region_code"], "")
     return rows
+
+
+def render_report_page(request, tracking_id: str, url_name: str, context_of, template: str):
+    """A report page by tracking ID: typed forms redirect to the canonical ID, unknown is 404."""
+    canonical = tracking.normalize(tracking_id)
+    if canonical is None:
+        raise Http404()
+    if canonical != tracking_id:
+        return redirect(url_name, tracking_id=canonical)
+    try:
+        context = context_of(request, canonical)
+    except ReportNotFound:
+        raise Http404() from None
+    return render(request, template, context)

@@ -2,23 +2,22 @@
 
 from django.core.cache import cache
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from aduan.agencies.selectors import agency_search, region_children, region_search
-from aduan.lib import tracking
 from aduan.reports.access import (ANONYMOUS, View, attachment_get_for_caller,
                                   report_get_for_caller)
-from aduan.reports.errors import InvalidInput, NotFound, ReportNotFound
+from aduan.reports.errors import InvalidInput, NotFound
 from aduan.reports.models import Attachment
 from aduan.reports.presenters import (attachments_for, events_for, report_data,
                                       report_summary)
 from aduan.reports.selectors import ReportFilters, report_counters, report_list
-from aduan.reports.workflow import OPEN_STATUSES
+from aduan.routing.services import support_offered
 
 from ..auth import portal_caller
 from ..forms import ListingForm, MessageForm, RatingForm
-from .common import names_for
+from .common import names_for, render_report_page
 
 COUNTERS_TTL = 300
 # Reporter actions the portal offers, in the order they are shown.
@@ -77,23 +76,13 @@ def _report_context(request, tracking_id: str, forms: dict | None = None) -> dic
         "forms": {a: forms.get(a) or (RatingForm() if a == "close" else MessageForm())
                   for a in actions},
         "staff_view": view >= View.STAFF,
-        # Anyone but staff and the reporter may add support while the report is open.
-        "can_support": view < View.STAFF and view != View.REPORTER
-        and report.status in OPEN_STATUSES,
+        "can_support": support_offered(report, view),
     }
 
 
 def report_page(request, tracking_id: str):
-    canonical = tracking.normalize(tracking_id)
-    if canonical is None:
-        raise Http404()
-    if canonical != tracking_id:
-        return redirect("portal:report", tracking_id=canonical)
-    try:
-        context = _report_context(request, canonical)
-    except ReportNotFound:
-        raise Http404() from None
-    return render(request, "portal/report.html", context)
+    return render_report_page(request, tracking_id, "portal:report", _report_context,
+                              "portal/report.html")
 
 
 def attachment(request, public_id):
