@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, Role
 from aduan.agencies.selectors import agency_search
-from aduan.portal.forms import MultipleFileField
 from aduan.reports.workflow import ArchiveReason, Severity
+from aduan.web.forms import MultipleFileField
 
 
 class StaffLoginForm(forms.Form):

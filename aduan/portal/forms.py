@@ -5,31 +5,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Category
-from aduan.reports.attachments import ACCEPT
 from aduan.reports.models import Kind
 from aduan.reports.selectors import ReportFilters
 from aduan.reports.workflow import Status
+from aduan.web.forms import MultipleFileField
 
 # Where a domain error's field shows on the report form.
 FIELD_OF = {"region_code": "region", "latitude": "latitude", "longitude": "longitude",
             "occurred_on": "occurred_on", "category": "category", "title": "title",
             "body": "body", "attachments": "attachments", "agency": None}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files under one name; the attachment service checks each one."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else [data] if data else []
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
 def category_choices():

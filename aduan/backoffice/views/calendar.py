@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from aduan.agencies.models import Region
 from aduan.deadlines.calendar import Calendar, holidays_in
-from aduan.deadlines.services import holiday_add, holiday_remove
-from aduan.portal.views.common import add_domain_error
-from aduan.reports.errors import DomainError
+from aduan.deadlines.holidays import holiday_add, holiday_remove
+from aduan.errors import DomainError
+from aduan.web.helpers import add_domain_error
 
 from ..forms import HolidayForm, WorkdaysForm
 from .base import staff_required

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from aduan.accounts.login import account_authenticate
 from aduan.channels.messages import notices_for, notices_mark_read
+from aduan.errors import InvalidInput, RateLimited
 from aduan.reports.access import caller_for_user
 from aduan.reports.models import ReportEvent
-from aduan.reports.errors import InvalidInput, RateLimited
 from aduan.reports.selectors import queue_counts, queues_for, report_queue
 
 from ..forms import StaffLoginForm

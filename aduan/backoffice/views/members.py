@@ -7,11 +7,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aduan.accounts.services import (grantable_roles, managed_paths, members_list,
-                                     membership_add, membership_remove)
+from aduan.accounts.services import (
+    grantable_roles,
+    managed_paths,
+    members_list,
+    membership_add,
+    membership_remove,
+)
 from aduan.agencies.models import Agency
-from aduan.portal.views.common import add_domain_error
-from aduan.reports.errors import DomainError, NotFound
+from aduan.errors import DomainError, NotFound
+from aduan.web.helpers import add_domain_error
 
 from ..forms import MemberForm
 from .base import staff_required

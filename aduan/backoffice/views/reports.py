@@ -7,16 +7,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aduan.agencies.models import Agency
+from aduan.errors import DomainError, InvalidInput, ReportNotFound
 from aduan.lib import tracking
-from aduan.portal.views.common import (add_domain_error, names_for, not_found_on,
-                                      render_report_page, uploads_from)
 from aduan.reports import services
 from aduan.reports.access import Policy, View, report_get_for_caller
-from aduan.reports.errors import DomainError, InvalidInput, ReportNotFound
-from aduan.reports.presenters import (attachments_for, caller_actions, events_for, report_data,
-                                      report_summary)
+from aduan.reports.presenters import (
+    attachments_for,
+    caller_actions,
+    events_for,
+    report_summary,
+)
 from aduan.reports.selectors import ReportFilters, report_list
 from aduan.reports.workflow import Action, Status
+from aduan.routing.presenters import report_detail
+from aduan.web.helpers import (
+    add_domain_error,
+    names_for,
+    not_found_on,
+    render_report_page,
+    uploads_from,
+)
 
 from .. import forms as f
 from .base import staff_required
@@ -96,7 +106,7 @@ def _context(request, tracking_id: str, bound: dict | None = None) -> dict:
     draft = policy.draft if view >= View.STAFF and report.status in (
         Status.DISPATCHED, Status.IN_PROGRESS) else None
     return {
-        "report": report_data(report, view, caller), "view": int(view),
+        "report": report_detail(report, view, caller), "view": int(view),
         "is_national": view == View.NATIONAL,
         "events": events_for(report, view), "attachments": attachments_for(report, view),
         "actions": [(a, Action(a).label, bound.get(a) or _form_for(a, caller, report))

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aduan.accounts.login import account_authenticate
 from aduan.accounts.services import reporter_register, user_for_login
+from aduan.errors import InvalidInput, RateLimited
 from aduan.reports.access import caller_for_user
-from aduan.reports.errors import InvalidInput, RateLimited
 from aduan.reports.presenters import report_summary
 from aduan.reports.selectors import REPORTER_TABS, ReportFilters, report_list
+from aduan.web.helpers import add_domain_error, names_for
 
 from ..forms import LoginForm, RegisterForm
-from .common import add_domain_error, names_for
 
 TAB_LABELS = {"belum": gettext_lazy("Not yet processed"), "proses": gettext_lazy("In process"),
               "selesai": gettext_lazy("Completed")}

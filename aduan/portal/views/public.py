@@ -6,18 +6,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from aduan.agencies.selectors import agency_search, region_children, region_search
-from aduan.reports.access import (ANONYMOUS, View, attachment_get_for_caller,
-                                  report_get_for_caller)
-from aduan.reports.errors import InvalidInput, NotFound
+from aduan.errors import InvalidInput, NotFound
+from aduan.reports.access import ANONYMOUS, View, attachment_get_for_caller, report_get_for_caller
 from aduan.reports.models import Attachment
-from aduan.reports.presenters import (attachments_for, events_for, report_data,
-                                      report_summary)
+from aduan.reports.presenters import attachments_for, events_for, report_summary
 from aduan.reports.selectors import ReportFilters, report_counters, report_list
+from aduan.routing.presenters import report_detail
 from aduan.routing.services import support_offered
+from aduan.web.helpers import names_for, render_report_page
 
 from ..auth import portal_caller
 from ..forms import ListingForm, MessageForm, RatingForm
-from .common import names_for, render_report_page
 
 COUNTERS_TTL = 300
 # Reporter actions the portal offers, in the order they are shown.
@@ -66,7 +65,7 @@ def listing(request):
 def _report_context(request, tracking_id: str, forms: dict | None = None) -> dict:
     caller = portal_caller(request, tracking_id)
     report, view = report_get_for_caller(caller, tracking_id)
-    data = report_data(report, view, caller)
+    data = report_detail(report, view, caller)
     actions = [a for a in REPORTER_ACTIONS if a in data["allowed_actions"]]
     forms = forms or {}
     return {

@@ -7,15 +7,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from aduan.errors import DomainError
 from aduan.lib import tracking
 from aduan.reports import services
 from aduan.reports.access import report_get_for_caller
-from aduan.reports.errors import DomainError
 from aduan.routing.services import report_support
+from aduan.web.helpers import add_domain_error, not_found_on, uploads_from
 
 from ..auth import portal_caller
 from ..forms import MessageForm, RatingForm
-from .common import add_domain_error, not_found_on, uploads_from
 from .public import REPORTER_ACTIONS, _report_context
 
 

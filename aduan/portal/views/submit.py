@@ -8,18 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from aduan.errors import DomainError, RateLimited, ReportNotFound
 from aduan.lib import tracking
 from aduan.reports import services
-from aduan.reports.errors import DomainError, RateLimited, ReportNotFound
 from aduan.reports.models import Channel
-
 from aduan.reports.presenters import similar_summary
+from aduan.routing.intake import report_intake
 from aduan.routing.similar import similar_for_new_report
+from aduan.web.helpers import add_domain_error, names_for, uploads_from
 
 from .. import regions
 from ..auth import SESSION_RECEIPT, pin_unlock, portal_caller
 from ..forms import FIELD_OF, ReportForm, TrackForm
-from .common import add_domain_error, names_for, uploads_from
 
 # Submit buttons that only move the region picker along; they never send the report.
 PICKER_BUTTONS = ("_refine", "_find_region")
@@ -47,8 +47,8 @@ def _new_report(form: ReportForm, region_code: str) -> services.NewReport:
 def _submit(request, form: ReportForm, picker) -> HttpResponse | None:
     try:
         prepared = uploads_from(form.cleaned_data["attachments"])
-        report, pin = services.report_submit(data=_new_report(form, picker.code),
-                                             user=request.user, attachments=prepared)
+        report, pin = report_intake(data=_new_report(form, picker.code),
+                                      user=request.user, attachments=prepared)
     except DomainError as exc:
         add_domain_error(form, exc, FIELD_OF)
         return None

@@ -13,7 +13,6 @@ import time
 
 from django.core.management.base import BaseCommand
 
-
 # No client address, query string, referrer or user agent: a search box or a similar-report
 # query carries a citizen's own words, and the access log must hold no personal data.
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'

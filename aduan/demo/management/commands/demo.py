@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from aduan.reports.demo import DEMO_PASSWORD, STAFF, load_demo, load_training
+from aduan.demo.scenarios import DEMO_PASSWORD, STAFF, load_demo, load_training
 
 
 class Command(BaseCommand):

@@ -1,12 +1,12 @@
-"""Helpers the portal and back-office views share: uploads, domain errors, listings."""
+"""Helpers the portal and back-office views share: uploads, domain errors, listings, report pages."""
 
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from aduan.agencies.models import Category, Region
+from aduan.errors import DomainError, NotFound, ReportNotFound
 from aduan.lib import tracking
 from aduan.reports.attachments import Upload, attachments_prepare
-from aduan.reports.errors import DomainError, NotFound, ReportNotFound
 
 # Read at most this much of one uploaded file; anything larger is refused anyway.
 _READ_LIMIT = 64 * 1024 * 1024

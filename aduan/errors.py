@@ -1,4 +1,4 @@
-"""One domain error type with stable codes; the API maps each code to an HTTP status."""
+"""One domain error type with stable codes for every app; the API maps each code to an HTTP status."""
 
 from django.utils.translation import gettext_lazy as _
 

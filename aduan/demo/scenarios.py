@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from aduan.accounts.services import staff_add
 from aduan.agencies.models import Agency, ReferenceDataset, Role
-
-from . import services
-from .access import Caller, caller_for_user
-from .models import Channel, Report
-from .training import training_mark
+from aduan.reports import services
+from aduan.reports.access import Caller, caller_for_user
+from aduan.reports.models import Channel, Report
+from aduan.reports.training import training_mark
+from aduan.routing.intake import report_intake
+from aduan.routing.services import report_route
 
 DEMO_PASSWORD = "Aduan-Demo-2026"
 
@@ -197,7 +198,7 @@ def _submit_all(scenarios: list[Scenario], users: dict) -> list[int]:
     made = []
     for scenario in scenarios:
         account = users[CITIZEN[0]] if not scenario.anonymous else None
-        report, _pin = services.report_submit(
+        report, _pin = report_intake(
             data=services.NewReport(
                 kind=scenario.kind, title=scenario.title, body=scenario.body,
                 category=scenario.category, region_code=scenario.region,
@@ -245,7 +246,5 @@ def load_training() -> int:
 def _suggest(report_ids: list[int]) -> None:
     """Give the unverified demo reports the router's suggestions, without dispatching them:
     the demo keeps reports waiting for a verifier, to practise on."""
-    from aduan.routing.services import report_route
-
     for pk in report_ids:
         report_route(report_id=pk, allow_dispatch=False)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "aduan.demo"
+    verbose_name = "Demo and training data"
