@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
-from aduan.reports.errors import DomainError
+from aduan.errors import DomainError
 
 from . import errors
 from .reference import router as reference_router

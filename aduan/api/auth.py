@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import ApiToken, hash_token
+from aduan.errors import RateLimited, Unauthenticated
 from aduan.reports.access import ANONYMOUS, Caller, caller_for_user, report_get_for_caller
-from aduan.reports.errors import RateLimited, Unauthenticated
 from aduan.reports.services import WrongPin, report_pin_check
 
 PIN_HEADER = "HTTP_X_REPORT_PIN"

@@ -6,17 +6,35 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from aduan.errors import ReportNotFound
 from aduan.reports import services
 from aduan.reports.access import Caller, View, report_get_for_caller, view_level
-from aduan.reports.errors import ReportNotFound
 from aduan.reports.models import Channel, Report
-from aduan.reports.presenters import events_for, report_data, report_summary
+from aduan.reports.presenters import events_for, report_summary
 from aduan.reports.selectors import ReportFilters, report_list
+from aduan.routing.intake import report_intake
+from aduan.routing.presenters import report_detail
 
 from .auth import resolve_caller
-from .schemas import (AcceptIn, AgencyIn, ArchiveIn, CategoryIn, CloseIn, Created, Error,
-                      EventList, ForwardIn, LinkIn, MessageIn, ReasonIn, ReportIn, ReportList,
-                      ReportOut, ReporterIdentity, RestrictIn)
+from .schemas import (
+    AcceptIn,
+    AgencyIn,
+    ArchiveIn,
+    CategoryIn,
+    CloseIn,
+    Created,
+    Error,
+    EventList,
+    ForwardIn,
+    LinkIn,
+    MessageIn,
+    ReasonIn,
+    ReporterIdentity,
+    ReportIn,
+    ReportList,
+    ReportOut,
+    RestrictIn,
+)
 
 router = Router(tags=["reports"])
 
@@ -30,7 +48,7 @@ def _out(caller: Caller, report: Report) -> dict:
     level = view_level(caller, report)
     if level is None:  # the action took away the caller's own access
         raise ReportNotFound()
-    return report_data(report, level, caller)
+    return report_detail(report, level, caller)
 
 
 def _act(request: HttpRequest, tracking_id: str, service: Callable, **kwargs) -> dict:
@@ -55,7 +73,7 @@ def create_report(request: HttpRequest, payload: ReportIn):
         reporter_phone=reporter.phone if reporter else "",
         agency=payload.agency, channel=Channel.API,
     )
-    report, pin = services.report_submit(data=data, user=caller.user)
+    report, pin = report_intake(data=data, user=caller.user)
     return Status(201, {"tracking_id": report.tracking_id, "pin": pin, "status": report.status})
 
 
@@ -91,7 +109,7 @@ def list_reports(request: HttpRequest, params: Query[ListQuery]):
 def get_report(request: HttpRequest, tracking_id: str):
     caller = resolve_caller(request, tracking_id)
     report, level = report_get_for_caller(caller, tracking_id)
-    return report_data(report, level, caller)
+    return report_detail(report, level, caller)
 
 
 @router.get("/reports/{tracking_id}/events", response={200: EventList, **ERRORS},

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
+from aduan.errors import Forbidden
 from aduan.reports.access import report_get_for_caller
-from aduan.reports.errors import Forbidden
 from aduan.reports.presenters import similar_summary
 from aduan.routing.services import report_support
 from aduan.routing.similar import SimilarQuery, similar_for_new_report, similar_reports

@@ -12,11 +12,18 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from aduan.agencies.models import Agency, Membership, Role
+from aduan.errors import NotFound, ReportNotFound
 from aduan.lib import tracking
 
-from .errors import NotFound, ReportNotFound
-from .models import PUBLIC_Q, Attachment, DraftStatus, Report, ReportAccess, ResponseDraft, \
-    Visibility
+from .models import (
+    PUBLIC_Q,
+    Attachment,
+    DraftStatus,
+    Report,
+    ReportAccess,
+    ResponseDraft,
+    Visibility,
+)
 from .workflow import OPEN_STATUSES, Action, Actor
 
 # Roles that read the reports their agencies hold or held.
@@ -255,10 +262,23 @@ class Policy:
         return None
 
 
+def attachment_visible(attachment: Attachment, view: View) -> bool:
+    """Who sees an attachment.
+
+    Reporters' files are never public: a photo or scan may show who sent it, and
+    redaction cannot read pictures. The public sees only files an agency published
+    with its follow-up, on a public report. Drafts' files stay with the staff.
+    """
+    if view >= View.STAFF:
+        return True
+    if view == View.REPORTER:
+        return attachment.visibility != Visibility.STAFF
+    return (attachment.visibility == Visibility.PUBLIC and not attachment.from_reporter
+            and attachment.report.is_public)
+
+
 def attachment_get_for_caller(caller: Caller, public_id: str) -> tuple[Attachment, View]:
     """Load an attachment the caller may see; anything else is ``NotFound`` (404)."""
-    from .presenters import attachment_visible
-
     attachment = (Attachment.objects.select_related("report__holder")
                   .filter(public_id=public_id).first())
     if attachment is None:

@@ -19,7 +19,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError as PdfError
 
-from .errors import InvalidInput
+from aduan.errors import InvalidInput
+
 from .models import Attachment, Report, ReportEvent, ResponseDraft
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}

@@ -24,6 +24,7 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     TWITTER = "twitter", _("X/Twitter")
     WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
     EMAIL = "email", _("E-mail")
     PARTNER = "partner", _("Partner system")
     OPEN311 = "open311", _("Open311")

@@ -10,9 +10,18 @@ from django.utils import timezone
 
 from aduan.deadlines.services import current_deadline
 
-from .access import (Caller, Policy, View, event_visibilities, public_name_visible, relations,
-                     reporter_identity_visible, view_level)
-from .models import Attachment, Report, ReportEvent, ReportLink, Visibility
+from .access import (
+    Caller,
+    Policy,
+    View,
+    attachment_visible,
+    event_visibilities,
+    public_name_visible,
+    relations,
+    reporter_identity_visible,
+    view_level,
+)
+from .models import Attachment, Report, ReportEvent, ReportLink
 from .workflow import Actor, allowed_actions, may
 
 
@@ -86,19 +95,11 @@ def report_data(report: Report, view: View, caller: Caller) -> dict:
         "reporter_hidden": report.anonymous and not reporter_identity_visible(report, view),
         "allowed_actions": caller_actions(caller, report) if caller.is_authenticated
         or caller.pin_report_id else [],
-        "support_count": _support_count(report),
         "duplicate_of": _visible_tracking_id(caller, report.duplicate_of)
         if report.duplicate_of_id else None,
         "related": _related(caller, report),
-        "routing": routing_data(report) if view >= View.STAFF else None,
     }
     return data
-
-
-def _support_count(report: Report) -> int:
-    from aduan.routing.services import support_count
-
-    return support_count(report)
 
 
 def _visible_tracking_id(caller: Caller, other: Report | None) -> str | None:
@@ -118,20 +119,6 @@ def _related(caller: Caller, report: Report) -> list[str]:
         return []
     others = Report.objects.filter(pk__in=ids).select_related("holder")
     return sorted(r.tracking_id for r in others if view_level(caller, r) is not None)
-
-
-def routing_data(report: Report) -> dict | None:
-    """The router's proposal for the report, for staff (verifiers see why it waits)."""
-    from aduan.routing.models import RoutingSuggestion
-
-    suggestion = RoutingSuggestion.objects.filter(report=report).first()
-    if suggestion is None:
-        return None
-    return {"decision": suggestion.decision, "reason": suggestion.reason or None,
-            "category": suggestion.category_id, "agency": suggestion.agency_id,
-            "region_code": suggestion.region_id, "level": suggestion.level or None,
-            "confidence": suggestion.confidence, "threshold": suggestion.threshold,
-            "candidates": suggestion.candidates, "at": suggestion.created_at}
 
 
 def report_summary(report: Report, *, full: bool) -> dict:
@@ -181,21 +168,6 @@ def events_for(report: Report, view: View) -> list[dict]:
     events = (ReportEvent.objects.filter(report=report, visibility__in=event_visibilities(view))
               .select_related("actor", "from_agency", "to_agency").order_by("created_at", "id"))
     return [event_data(event, view) for event in events]
-
-
-def attachment_visible(attachment: Attachment, view: View) -> bool:
-    """Who sees an attachment.
-
-    Reporters' files are never public: a photo or scan may show who sent it, and
-    redaction cannot read pictures. The public sees only files an agency published
-    with its follow-up, on a public report. Drafts' files stay with the staff.
-    """
-    if view >= View.STAFF:
-        return True
-    if view == View.REPORTER:
-        return attachment.visibility != Visibility.STAFF
-    return (attachment.visibility == Visibility.PUBLIC and not attachment.from_reporter
-            and attachment.report.is_public)
 
 
 def attachment_data(attachment: Attachment) -> dict:

@@ -13,9 +13,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency, Role
+from aduan.errors import InvalidInput
 
 from .access import READER_ROLES, Caller, reports_visible_to
-from .errors import InvalidInput
 from .models import CLOCKED_STATUSES, DraftStatus, Report, ResponseDraft
 from .search import search
 from .workflow import HELD, Status

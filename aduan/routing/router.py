@@ -17,8 +17,9 @@ from aduan.agencies.rules import RuleKey, region_chain, resolve, rules_all, rule
 
 from .classifier import TextClassifier
 from .gazetteer import DATA, Gazetteer, gazetteer
-from .store import category_model, model_get
+from .store import model_get
 from .text import normalise
+from .training import active_category_model
 
 TOP = 3
 
@@ -100,7 +101,7 @@ class Router:
 
     @classmethod
     def load(cls, *, all_rules: bool = False) -> "Router":
-        model_id, model = category_model()
+        model_id, model = active_category_model()
         _agency_id, agency_model = model_get("agency")
         agency_regions = {}
         if agency_model is not None:

@@ -8,10 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.errors import DomainError, Forbidden, InvalidTransition, ReportNotFound, Unauthenticated
 from aduan.reports import services as report_services
 from aduan.reports.access import Caller, View, view_level
-from aduan.reports.errors import (DomainError, Forbidden, InvalidTransition, ReportNotFound,
-                                  Unauthenticated)
 from aduan.reports.models import Report
 from aduan.reports.workflow import OPEN_STATUSES, Status
 

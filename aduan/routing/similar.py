@@ -109,11 +109,11 @@ def similar_for_new_report(caller: Caller, *, text: str, region_code: str | None
     """Similar open reports for a report being written; place and category are guessed
     from the text when the form does not give them."""
     from .gazetteer import find_region
-    from .store import category_model
+    from .training import active_category_model
 
     region_code = find_region(text, region_code) or region_code
     if not category:
-        _pk, model = category_model()
+        _pk, model = active_category_model()
         prediction = model.predict([text], k=1)[0]
         category = prediction.label if prediction.confidence >= 0.5 else None
     return similar_reports(caller, SimilarQuery(text=text, region_code=region_code,

@@ -3,7 +3,7 @@
 A process keeps the active model in memory and asks the database, at most once
 a minute, whether a newer one was trained; loading is the only cost a new
 model brings. A blob written by another scikit-learn version is not trusted
-to unpickle correctly: the process trains a fresh model instead.
+to unpickle correctly: the process trains a fresh model instead (``training``).
 """
 
 import io
@@ -16,7 +16,7 @@ import sklearn
 from django.db import transaction
 
 from .classifier import TextClassifier
-from .models import ClassifierModel, ModelKind
+from .models import ClassifierModel
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,11 @@ def _load(pk: int) -> TextClassifier | None:
 
 
 def model_get(kind: str) -> tuple[int | None, TextClassifier | None]:
-    """The active model of ``kind`` (id and classifier), or (None, None) if there is none."""
+    """The active model of ``kind`` (id and classifier), or (None, None) if there is none.
+
+    A model that cannot be loaded here (written by another library version) counts
+    as none; ``training.active_category_model`` then trains a fresh one.
+    """
     now = time.monotonic()
     cached = _cache.get(kind)
     if cached and now - cached[2] < RECHECK_SECONDS:
@@ -66,26 +70,10 @@ def model_get(kind: str) -> tuple[int | None, TextClassifier | None]:
             _cache[kind] = (pk, cached[1], now)
             return pk, cached[1]
         classifier = _load(pk) if pk else None
-        if pk and classifier is None and kind == ModelKind.CATEGORY:
-            logger.warning("category model %s was written by another library version; "
-                           "training a new one", pk)
-            from .training import train
-
-            pk, classifier = train().category_model_id, None
-            classifier = _load(pk)
+        if pk and classifier is None:
+            logger.warning("%s model %s was written by another library version", kind, pk)
         _cache[kind] = (pk if classifier else None, classifier, now)
         return _cache[kind][0], classifier
-
-
-def category_model() -> tuple[int, TextClassifier]:
-    """The active category model; the cold-start model is trained on first use if missing."""
-    pk, classifier = model_get(ModelKind.CATEGORY)
-    if classifier is None:
-        from .training import train
-
-        train()
-        pk, classifier = model_get(ModelKind.CATEGORY)
-    return pk, classifier
 
 
 def forget() -> None:

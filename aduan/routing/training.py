@@ -19,7 +19,7 @@ from aduan.reports.workflow import Action, Actor
 from .classifier import TextClassifier
 from .corpus import Example, group_split, seed_examples
 from .models import ModelKind
-from .store import forget, model_save
+from .store import forget, model_get, model_save
 
 LABEL_ACTIONS = (Action.DISPATCH, Action.FORWARD, Action.CATEGORISE)
 # Below this many human-routed reports an agency model learns more noise than routes.
@@ -127,3 +127,12 @@ def train(*, per_category: int | None = None, use_history: bool = True) -> Train
                        {"category": category.metrics,
                         "agency": agency.metrics if agency else None})
 
+
+def active_category_model() -> tuple[int, TextClassifier]:
+    """The active category model; the cold-start model is trained on first use if missing
+    (or if the stored one was written by another library version)."""
+    pk, classifier = model_get(ModelKind.CATEGORY)
+    if classifier is None:
+        train()
+        pk, classifier = model_get(ModelKind.CATEGORY)
+    return pk, classifier

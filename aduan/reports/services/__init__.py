@@ -6,10 +6,21 @@ Split by who acts: ``intake`` (a new report, PIN checks), ``handling`` (staff),
 """
 
 from ._core import SYSTEM_CALLER
-from .handling import (report_accept, report_archive, report_categorise, report_dispatch,
-                       report_dispatch_internal, report_forward, report_link, report_reopen,
-                       report_request_info, report_respond, report_restrict, report_return,
-                       reporter_identity_reveal)
+from .handling import (
+                       report_accept,
+                       report_archive,
+                       report_categorise,
+                       report_dispatch,
+                       report_dispatch_internal,
+                       report_forward,
+                       report_link,
+                       report_reopen,
+                       report_request_info,
+                       report_respond,
+                       report_restrict,
+                       report_return,
+                       reporter_identity_reveal,
+)
 from .intake import NewReport, WrongPin, report_pin_check, report_submit
 from .reporter import report_add_info, report_close, report_provide_info, report_reply
 from .signoff import report_draft_response, report_return_draft, report_sign_off

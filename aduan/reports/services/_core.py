@@ -14,13 +14,19 @@ from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency
 from aduan.deadlines.services import apply_deadlines, report_resolution_recompute
+from aduan.errors import (
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotAuthorisedAgency,
+    ReportNotFound,
+    Unauthenticated,
+)
 from aduan.lib.redact import redact
 
 from .. import notifications
 from ..access import Caller, Policy, relations, view_level
 from ..attachments import Prepared, attachments_store
-from ..errors import (Forbidden, InvalidInput, InvalidTransition, NotAuthorisedAgency,
-                      ReportNotFound, Unauthenticated)
 from ..models import Report, ReportAccess, ReportEvent
 from ..workflow import MOVES, Actor, TransitionError, next_status
 

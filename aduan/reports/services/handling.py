@@ -8,16 +8,30 @@ from django.utils.translation import gettext as _
 from aduan.accounts.models import AuditEntry
 from aduan.agencies.models import Category
 from aduan.deadlines.services import apply_deadlines, recomputed_deadlines
+from aduan.errors import (
+    Forbidden,
+    InvalidInput,
+    NotAuthorisedAgency,
+    ReportNotFound,
+    Unauthenticated,
+)
 from aduan.lib import tracking
 
 from .. import notifications
 from ..access import Caller, view_level
 from ..attachments import Prepared
-from ..errors import Forbidden, InvalidInput, NotAuthorisedAgency, ReportNotFound, Unauthenticated
 from ..models import Report, ReportLink, Visibility
 from ..workflow import Action, ArchiveReason, Severity, Status
-from ._core import (SYSTEM_CALLER, append_event, authorise, grant_access, holding_agency, lock,
-                    required_text, simple_move)
+from ._core import (
+    SYSTEM_CALLER,
+    append_event,
+    authorise,
+    grant_access,
+    holding_agency,
+    lock,
+    required_text,
+    simple_move,
+)
 
 
 def report_dispatch(*, caller: Caller, report: Report, agency: str) -> Report:

@@ -1,12 +1,12 @@
-"""A new report: validation, a tracking ID and PIN, the first event, and the router.
+"""A new report: validation, a tracking ID and PIN, the first event.
 
 Also the PIN check that lets a reporter without an account act on their report.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,16 +17,15 @@ from django.utils.translation import gettext as _
 from aduan.agencies.models import Agency, Category, Region
 from aduan.agencies.selectors import active_category, region_exists
 from aduan.deadlines.services import apply_deadlines
+from aduan.errors import InvalidInput, RateLimited, ReportNotFound
 from aduan.lib import pins, tracking
 from aduan.lib.redact import redact
 
 from ..access import Caller
 from ..attachments import Prepared, attachments_store
-from ..errors import InvalidInput, RateLimited, ReportNotFound
 from ..models import Channel, Report, Visibility
 from ..workflow import Action, Actor, Status
 from ._core import append_event, grant_access, holding_agency, required_text
-
 
 # Indonesia's extent with a margin: a pin outside it is a typo, not a report.
 LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
@@ -85,11 +84,15 @@ def _validate_new(data: NewReport) -> tuple[Category | None, Region | None, Agen
 
 
 def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
-                  attachments: list[Prepared] = ()) -> tuple[Report, str]:
+                  attachments: list[Prepared] = (),
+                  after_insert: Callable[[Report], None] | None = None) -> tuple[Report, str]:
     """Create a report in ``submitted``; return it with its PIN (shown once, stored hashed).
 
     A report sent straight to an agency is held there, so that agency can verify it.
     ``attachments`` come cleaned from ``attachments.attachments_prepare``.
+    ``after_insert`` runs inside the submission's transaction once the report and its
+    first event are written (the intake entry point hands the report to the router
+    there); doors call ``aduan.routing.intake.report_intake`` rather than this.
     """
     now = now or timezone.now()
     title = required_text(data.title, "title", 200)
@@ -129,7 +132,8 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
                 attachments_store(report=report, prepared=list(attachments),
                                   from_reporter=True, visibility=Visibility.REPORTER, now=now,
                                   event=event)
-                _queue_routing(report.pk)
+                if after_insert is not None:
+                    after_insert(report)
             return report, pin
         except IntegrityError:
             clash = Report.objects.filter(tracking_id=report.tracking_id).exists()
@@ -137,25 +141,6 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
                 raise
             report.pk, report._state.adding = None, True
     raise AssertionError("unreachable")
-
-
-def _queue_routing(report_id: int) -> None:
-    """Hand the report to the router (no wrong door) once the submission has committed.
-
-    With the database task queue the kick is written in the submission's own
-    transaction, so the sweep it starts can never miss the report because of a
-    crash between commit and kick.
-    """
-    from aduan.routing.services import report_route
-    from aduan.routing.tasks import routing_kick
-
-    mode = settings.ADUAN["ROUTING"]
-    if mode == "task" and settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
-        routing_kick()
-    elif mode == "task":
-        transaction.on_commit(routing_kick, robust=True)
-    elif mode == "inline":
-        transaction.on_commit(partial(report_route, report_id=report_id), robust=True)
 
 
 # --- reporter authentication -------------------------------------------------------

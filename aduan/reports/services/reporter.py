@@ -3,9 +3,10 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.errors import InvalidInput, InvalidTransition
+
 from ..access import Caller
 from ..attachments import Prepared
-from ..errors import InvalidInput, InvalidTransition
 from ..models import Report, Visibility
 from ..workflow import Action
 from ._core import required_text, simple_move

@@ -13,8 +13,7 @@ from aduan.agencies.rules import RuleError, rule_delete, rule_list, rule_set, ru
 from ...corpus import seed_examples
 from ...evaluation import coldstart_figures
 from ...models import ClassifierModel, ModelKind
-from ...store import category_model
-from ...training import history_labels, train, train_category
+from ...training import active_category_model, history_labels, train, train_category
 
 
 class Command(BaseCommand):
@@ -78,7 +77,7 @@ class Command(BaseCommand):
         model, _count = train_category(seed, history,
                                        settings.ADUAN["AUTO_DISPATCH_PRECISION"])
         figures = {"held_out": model.metrics, "history_labels": len(history),
-                   "coldstart": coldstart_figures(category_model()[1])}
+                   "coldstart": coldstart_figures(active_category_model()[1])}
         if json:
             self.stdout.write(jsonlib.dumps(figures))
             return

@@ -1,0 +1,43 @@
+"""The one intake entry point: every door (web form, API, channels, partners, demo) files here.
+
+A submission, its hand-over to the router and its receipt happen the same way
+whatever the door: ``report_submit`` writes the report, its first event and the
+receipt notification in one transaction, and the router is kicked from inside
+that transaction (or right after it commits), so no report is left unrouted.
+"""
+
+from datetime import datetime
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+
+from aduan.reports.attachments import Prepared
+from aduan.reports.models import Report
+from aduan.reports.services import NewReport, report_submit
+
+from .services import report_route
+from .tasks import routing_kick
+
+
+def report_intake(*, data: NewReport, user=None, now: datetime | None = None,
+                  attachments: list[Prepared] = ()) -> tuple[Report, str]:
+    """File a new report from any door and hand it to the router; return it with its PIN."""
+    return report_submit(data=data, user=user, now=now, attachments=attachments,
+                         after_insert=_queue_routing)
+
+
+def _queue_routing(report: Report) -> None:
+    """Hand the report to the router (no wrong door) once the submission has committed.
+
+    With the database task queue the kick is written in the submission's own
+    transaction, so the sweep it starts can never miss the report because of a
+    crash between commit and kick.
+    """
+    mode = settings.ADUAN["ROUTING"]
+    if mode == "task" and settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        routing_kick()
+    elif mode == "task":
+        transaction.on_commit(routing_kick, robust=True)
+    elif mode == "inline":
+        transaction.on_commit(partial(report_route, report_id=report.pk), robust=True)
