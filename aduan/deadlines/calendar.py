@@ -8,10 +8,10 @@ end (23:59:59) of the N-th working day after the start date, in the region's
 own time zone.
 """
 
-from time import monotonic
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib

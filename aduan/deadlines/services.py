@@ -1,4 +1,4 @@
-"""Due dates that move with the life cycle, and the calendar data that admins edit.
+"""Due dates that move with the life cycle (calendar edits are in ``holidays``).
 
 ``apply_deadlines`` is called by every report service after it has changed the
 status, before it saves: it sets the due-date fields the action affects and
@@ -13,18 +13,13 @@ returns their names for ``update_fields``. The rules (DESIGN §4):
 - each stage's escalation starts from zero when the stage begins.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
-from django.db import transaction
-from django.utils.translation import gettext as _
-
-from aduan.agencies.models import Region
-from aduan.reports.errors import InvalidInput
 from aduan.reports.models import DUE_FIELD_BY_STATUS
 from aduan.reports.workflow import Action, Status
 
-from .calendar import Calendar, forget_data_rows, holidays_in
-from .models import DayUnit, Holiday, HolidayKind, Timer
+from .calendar import Calendar
+from .models import DayUnit, Timer
 from .policies import sla_days
 
 _RUNNING = ("verification_due", "followup_due", "resolution_due")
@@ -152,58 +147,3 @@ def current_deadline(report, now: datetime) -> dict | None:
         return None
     left = report_calendar(report).workdays_left(due, now)
     return {"timer": timer, "due": due, "workdays_left": left, "overdue": due < now}
-
-
-# --- calendar data --------------------------------------------------------------------
-
-
-def _region(code: str | None) -> str:
-    if not code:
-        return ""
-    if not Region.objects.filter(pk=code).exists():
-        raise InvalidInput(_("Unknown region code %(code)r.") % {"code": code},
-                           field="region_code")
-    return code
-
-
-def holiday_add(*, day: date, name: str, region_code: str | None = None,
-                kind: str | None = None) -> Holiday:
-    """Make ``day`` a holiday (nationwide, or for a region and everything below it)."""
-    name = (name or "").strip()
-    if not name or len(name) > 150:
-        raise InvalidInput(_("Give the holiday a name of at most 150 characters."), field="name")
-    region = _region(region_code)
-    kind = kind or (HolidayKind.REGIONAL if region else HolidayKind.PUBLIC)
-    if kind not in HolidayKind.values:
-        raise InvalidInput(_("Unknown holiday kind %(kind)r; allowed: %(allowed)s.")
-                           % {"kind": kind, "allowed": ", ".join(HolidayKind.values)},
-                           field="kind")
-    with transaction.atomic():
-        holiday, _created = Holiday.objects.update_or_create(
-            date=day, region_code=region,
-            defaults={"name": name, "kind": kind, "removed": False})
-        _recompute_after_commit(day)
-    return holiday
-
-
-def holiday_remove(*, day: date, region_code: str | None = None) -> Holiday:
-    """Make ``day`` a working day again (a moved holiday, a revoked cuti bersama)."""
-    region = _region(region_code)
-    if day not in {entry.date for entry in holidays_in([day.year], region)}:
-        raise InvalidInput(_("%(day)s is not a holiday here.") % {"day": day.isoformat()},
-                           field="date")
-    with transaction.atomic():
-        holiday, _created = Holiday.objects.update_or_create(
-            date=day, region_code=region,
-            defaults={"name": _("Working day (holiday removed)"), "removed": True})
-        _recompute_after_commit(day)
-    return holiday
-
-
-def _recompute_after_commit(day: date) -> None:
-    """Deadlines that fall after a changed day move with it: recompute them in the background."""
-    from .tasks import recompute_open_deadlines
-
-    forget_data_rows()
-    transaction.on_commit(forget_data_rows)
-    transaction.on_commit(lambda: recompute_open_deadlines.enqueue(since=day.isoformat()))

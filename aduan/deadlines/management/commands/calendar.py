@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from aduan.agencies.models import Region
 from aduan.deadlines.calendar import Calendar, holidays_in
-from aduan.deadlines.services import holiday_add, holiday_remove
-from aduan.reports.errors import DomainError
+from aduan.deadlines.holidays import holiday_add, holiday_remove
+from aduan.errors import DomainError
 
 
 def _date(raw: str) -> date:

@@ -12,8 +12,8 @@ import threading
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from aduan.channels.tasks import outbox_safety_net
 from aduan.deadlines.tasks import schedule_periodic
-from aduan.channels.outbox import outbox_safety_net
 from aduan.routing.tasks import routing_safety_net
 
 logger = logging.getLogger(__name__)
