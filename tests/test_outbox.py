@@ -87,7 +87,7 @@ def test_a_burst_of_reports_kicks_delivery_once_and_the_scheduler_catches_the_re
         cast, monkeypatch, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
-    from aduan.channels import outbox
+    from aduan.channels import tasks as outbox
     from aduan.lib.throttle import Throttle
 
     monkeypatch.setattr(outbox, "_kicks", Throttle(outbox.KICK_EVERY))
@@ -100,3 +100,42 @@ def test_a_burst_of_reports_kicks_delivery_once_and_the_scheduler_catches_the_re
     assert outbox.outbox_safety_net() is True
     outbox_deliver_due()
     assert outbox.outbox_safety_net() is False
+
+
+def _queued(channel: str) -> OutboundMessage:
+    return OutboundMessage.objects.create(channel=channel, recipient="+6281234567890",
+                                          body="Laporan diterima", purpose="test",
+                                          next_attempt_at=timezone.now())
+
+
+def test_each_channel_is_sent_by_its_registered_transport_which_names_the_provider_id(cast):
+    from aduan.channels import transports
+
+    sent = []
+    transports.transport_register("sms", lambda m: sent.append(m.recipient) or "gw-42")
+    try:
+        message = _queued("sms")
+        assert outbox_deliver_due()["sent"] == 1
+    finally:
+        transports._senders.pop("sms")
+    message.refresh_from_db()
+    assert sent == ["+6281234567890"] and message.provider_ref == "gw-42"
+    assert message.status == OutboundStatus.SENT
+
+
+def test_a_permanent_refusal_is_a_dead_letter_at_once_and_no_transport_means_retry(cast):
+    from aduan.channels import transports
+
+    def refuse(message):
+        raise transports.PermanentFailure("number not on WhatsApp")
+
+    transports.transport_register("whatsapp", refuse)
+    try:
+        refused, orphan = _queued("whatsapp"), _queued("telegram")
+        assert outbox_deliver_due()["retry"] == 2
+    finally:
+        transports._senders.pop("whatsapp")
+    refused.refresh_from_db()
+    orphan.refresh_from_db()
+    assert refused.status == OutboundStatus.FAILED and "WhatsApp" in refused.last_error
+    assert orphan.status == OutboundStatus.PENDING and orphan.attempts == 1

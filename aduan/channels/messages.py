@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.utils import timezone, translation
 
 from .models import Notice, OutboundChannel, OutboundMessage
-from .outbox import kick_after_commit
+from .tasks import kick_after_commit
 
 
 class Recipient(NamedTuple):

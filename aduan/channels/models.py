@@ -6,10 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutboundChannel(models.TextChoices):
+    """Where a message goes; each has a sender registered in ``transports``."""
+
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
     WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
     TWITTER = "twitter", _("X/Twitter")
+    WEBHOOK = "webhook", _("Partner webhook")
+    WEBPUSH = "webpush", _("Web push")
 
 
 class OutboundStatus(models.TextChoices):
@@ -31,6 +36,8 @@ class OutboundMessage(models.Model):
     recipient = models.CharField(max_length=254)
     subject = models.CharField(max_length=250, blank=True)
     body = models.TextField()
+    # What a non-mail sender needs beyond the text (a reply-to id, a webhook's event body).
+    payload = models.JSONField(default=dict, blank=True)
     event = models.ForeignKey("reports.ReportEvent", null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(max_length=40)
@@ -40,6 +47,8 @@ class OutboundMessage(models.Model):
     next_attempt_at = models.DateTimeField()
     claimed_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The provider's id for the sent message (an SMS id, a tweet id), for threading and support.
+    provider_ref = models.CharField(max_length=120, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -10,15 +10,13 @@ Message-ID so a mail server can drop a repeat.
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aduan.lib.throttle import Throttle
 from aduan.reports.training import training_mode
 
-from .models import OutboundChannel, OutboundMessage, OutboundStatus
+from .models import OutboundMessage, OutboundStatus
+from .transports import PermanentFailure, transport_for
 
 logger = logging.getLogger(__name__)
 
@@ -30,41 +28,6 @@ BATCH = 50
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, ... capped at 6 hours."""
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
-
-
-KICK_EVERY = 1.0
-_kicks = Throttle(KICK_EVERY)
-
-
-def kick_after_commit() -> None:
-    """Have delivery run soon after the caller's transaction commits.
-
-    At most one kick per second per process: delivery starts a second later and
-    sends everything due by then, so a burst of reports costs a few task rows, not
-    one each. The worker's scheduler also kicks while anything is due
-    (``outbox_safety_net``), so a message whose kick was skipped waits at most a tick.
-    """
-    if _kicks.ready():
-        transaction.on_commit(_kick, robust=True)
-
-
-def _kick() -> None:
-    from .tasks import deliver_outbox
-
-    deliver_outbox.using(run_after=timezone.now() + timedelta(seconds=KICK_EVERY)).enqueue()
-
-
-def outbox_safety_net(now: datetime | None = None) -> bool:
-    """Kick delivery if a message is due and unclaimed (called by the worker's scheduler)."""
-    now = now or timezone.now()
-    due = OutboundMessage.objects.filter(status=OutboundStatus.PENDING,
-                                         next_attempt_at__lte=now).exclude(claimed_until__gt=now)
-    if not due.exists():
-        return False
-    from .tasks import deliver_outbox
-
-    deliver_outbox.enqueue()
-    return True
 
 
 def _claim(now: datetime, limit: int) -> list[OutboundMessage]:
@@ -81,20 +44,20 @@ def _claim(now: datetime, limit: int) -> list[OutboundMessage]:
     return batch
 
 
-def _send(message: OutboundMessage) -> None:
-    if message.channel != OutboundChannel.EMAIL:
+def _send(message: OutboundMessage) -> str:
+    sender = transport_for(message.channel)
+    if sender is None:
         raise RuntimeError(f"no sender for channel {message.channel}")
-    EmailMessage(
-        subject=message.subject, body=message.body, to=[message.recipient],
-        headers={"Message-ID": f"<outbox-{message.pk}@{settings.ADUAN['MAIL_DOMAIN']}>"},
-    ).send()
+    return sender(message) or ""
 
 
-def _record(message: OutboundMessage, now: datetime, error: Exception | None) -> None:
+def _record(message: OutboundMessage, now: datetime, error: Exception | None,
+            reference: str = "") -> None:
     attempts = message.attempts + 1
     if error is None:
-        changes = {"status": OutboundStatus.SENT, "sent_at": now, "last_error": ""}
-    elif attempts >= MAX_ATTEMPTS:
+        changes = {"status": OutboundStatus.SENT, "sent_at": now, "last_error": "",
+                   "provider_ref": reference[:120]}
+    elif attempts >= MAX_ATTEMPTS or isinstance(error, PermanentFailure):
         changes = {"status": OutboundStatus.FAILED, "last_error": str(error)[:500]}
     else:
         changes = {"next_attempt_at": now + backoff(attempts), "last_error": str(error)[:500]}
@@ -115,13 +78,13 @@ def outbox_deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> di
             counts["skipped"] += 1
             continue
         try:
-            _send(message)
+            reference = _send(message)
         except Exception as exc:  # any failure of the provider means: try again later
             logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
             _record(message, timezone.now(), exc)
             counts["retry"] += 1
         else:
-            _record(message, timezone.now(), None)
+            _record(message, timezone.now(), None, reference)
             counts["sent"] += 1
     return counts
 

@@ -1,0 +1,46 @@
+"""Senders for the outbox: one per outbound channel, registered by the door that owns it.
+
+The outbox (a domain module) never imports a door; each door registers its
+sender when its app is ready. A sender sends one message and returns the
+provider's id for it (or ""); it raises ``PermanentFailure`` when the provider
+refuses the message for good (it goes to the dead letters at once) and any
+other exception for a failure worth retrying.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+from .models import OutboundChannel, OutboundMessage
+
+Sender = Callable[[OutboundMessage], str]
+
+_senders: dict[str, Sender] = {}
+
+
+class PermanentFailure(Exception):
+    """The provider refused this message for good: retrying cannot help."""
+
+
+def transport_register(channel: str, sender: Sender) -> None:
+    _senders[channel] = sender
+
+
+def transport_for(channel: str) -> Sender | None:
+    return _senders.get(channel)
+
+
+def transports_registered() -> list[str]:
+    return sorted(_senders)
+
+
+def email_send(message: OutboundMessage) -> str:
+    """Send a message by e-mail with a stable Message-ID, so a mail server can drop a repeat."""
+    message_id = f"<outbox-{message.pk}@{settings.ADUAN['MAIL_DOMAIN']}>"
+    EmailMessage(subject=message.subject, body=message.body, to=[message.recipient],
+                 headers={"Message-ID": message_id}).send()
+    return message_id
+
+
+transport_register(OutboundChannel.EMAIL, email_send)
