@@ -3,6 +3,8 @@ SHELL := /bin/sh
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Test processes (pytest-xdist); `TEST_WORKERS=0 make test` runs in one process.
+TEST_WORKERS ?= auto
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test test-postgres bench browser install install-dev lock openapi messages clean
@@ -45,7 +47,7 @@ browser:
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: install-dev browser
 	DATABASE_URL= $(BIN)/aduan makemigrations --check --dry-run >/dev/null || { echo "Missing migrations: run 'aduan makemigrations'"; exit 1; }
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python bench/intake.py

@@ -302,9 +302,9 @@ def _pages(sample: dict) -> list[tuple]:
 
 
 def _sample() -> dict:
+    from aduan.reports.access import ANONYMOUS
     from aduan.reports.models import Report
     from aduan.reports.selectors import ReportFilters, report_list
-    from aduan.reports.access import ANONYMOUS
 
     public = (Report.objects.filter(status="closed", confidential=False)
               .order_by("-published_at").values_list("tracking_id", flat=True).first())

@@ -125,8 +125,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     # Each test's holidays live in its own transaction; never reuse another test's copy.
-    from aduan.deadlines.calendar import forget_data_rows
     from aduan.agencies.selectors import forget_reference_cache
+    from aduan.deadlines.calendar import forget_data_rows
     from aduan.deadlines.policies import forget_policies
 
     forget_data_rows()

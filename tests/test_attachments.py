@@ -8,9 +8,9 @@ from django.utils import translation
 from PIL import Image
 from webutil import photo_with_gps, tiny_pdf
 
+from aduan.errors import InvalidInput
 from aduan.reports import services
 from aduan.reports.attachments import Upload, attachments_prepare
-from aduan.reports.errors import InvalidInput
 from aduan.reports.models import Attachment
 
 pytestmark = pytest.mark.django_db

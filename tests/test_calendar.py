@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from aduan.deadlines.calendar import WIB, WIT, WITA, Calendar, holidays_in, timezone_for
+from aduan.deadlines.holidays import holiday_add
 from aduan.deadlines.models import Holiday
-from aduan.deadlines.services import holiday_add
+from aduan.errors import InvalidInput
 from aduan.lib import workdays
-from aduan.reports.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 

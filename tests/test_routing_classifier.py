@@ -8,8 +8,8 @@ import pytest
 from aduan.agencies.generate import read_csv
 from aduan.routing.classifier import TextClassifier, coverage_at, threshold_for
 from aduan.routing.corpus import PER_CATEGORY, group_split, seed_examples
-from aduan.routing.store import category_model
 from aduan.routing.text import normalise
+from aduan.routing.training import active_category_model
 
 
 def test_sms_shorthand_slang_and_repeated_letters_are_normalised():
@@ -57,7 +57,7 @@ def test_threshold_is_the_lowest_confidence_that_keeps_the_precision():
 
 @pytest.mark.django_db
 def test_the_shipped_cold_start_model_classifies_formal_and_informal_text():
-    _pk, model = category_model()
+    _pk, model = active_category_model()
     texts = ["Kartu keluarga saya belum jadi di dukcapil",
              "jln depan rmh bolong2 gede bgt min",
              "SAMPAH GAK DIANGKUT SUDAH SEMINGGU",

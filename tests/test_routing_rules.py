@@ -6,8 +6,15 @@ from django.utils import translation
 from test_commands import run
 
 from aduan.agencies.models import Category, RoutingRule, RuleSource
-from aduan.agencies.rules import (Resolution, RuleError, resolve, route_agency, rule_delete,
-                                  rule_set, rules_load_defaults)
+from aduan.agencies.rules import (
+    Resolution,
+    RuleError,
+    resolve,
+    route_agency,
+    rule_delete,
+    rule_set,
+    rules_load_defaults,
+)
 
 pytestmark = pytest.mark.django_db
 

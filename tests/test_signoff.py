@@ -4,10 +4,10 @@ import pytest
 from conftest import _member, submit
 
 from aduan.agencies.models import Agency, Role
+from aduan.errors import Forbidden, InvalidTransition, ReportNotFound
 from aduan.reports import services
-from aduan.reports.errors import Forbidden, InvalidTransition, ReportNotFound
-from aduan.reports.models import DraftStatus, ReportEvent, ResponseDraft
 from aduan.reports.access import View
+from aduan.reports.models import DraftStatus, ReportEvent, ResponseDraft
 from aduan.reports.presenters import caller_actions, events_for
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,18 @@
 """The pure life-cycle table: every status × action, legal and illegal."""
 
 import pytest
-
 from expected import EXPECTED
 
-from aduan.reports.workflow import (MOVES, Action, Actor, Status, TransitionError,
-                                    allowed_actions, may, next_status)
+from aduan.reports.workflow import (
+    MOVES,
+    Action,
+    Actor,
+    Status,
+    TransitionError,
+    allowed_actions,
+    may,
+    next_status,
+)
 
 ACTIONS = [a for a in Action.values if a != Action.SUBMIT]
 

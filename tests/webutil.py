@@ -4,8 +4,8 @@ import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from pypdf import PdfWriter
 from PIL import Image
+from pypdf import PdfWriter
 
 from aduan.reports import services
 

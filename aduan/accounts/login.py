@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.reports.errors import RateLimited
+from aduan.errors import RateLimited
 
 from .models import LoginThrottle
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency, AgencyKind, Membership, Role
-from aduan.reports.errors import Forbidden, InvalidInput, NotFound
+from aduan.errors import Forbidden, InvalidInput, NotFound
 
 from .models import ApiToken, AuditEntry, hash_token
 

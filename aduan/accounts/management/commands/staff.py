@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from aduan.accounts.services import staff_add
 from aduan.agencies.models import Role
-from aduan.reports.errors import DomainError
+from aduan.errors import DomainError
 
 
 class Command(BaseCommand):
