@@ -1,9 +1,10 @@
 """Django admin: the router's models and suggestions, read-only (they are written by training
-and routing, never by hand)."""
+and routing, never by hand), and the region aliases national admins curate."""
 
 from django.contrib import admin
 
-from .models import ClassifierModel, RoutingSuggestion
+from .aliases import gazetteer_forget
+from .models import ClassifierModel, RegionAlias, RoutingSuggestion
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -28,3 +29,19 @@ class RoutingSuggestionAdmin(ReadOnly):
                     "created_at")
     list_filter = ("decision", "reason")
     raw_id_fields = ("report", "category", "region", "agency", "model")
+
+
+@admin.register(RegionAlias)
+class RegionAliasAdmin(admin.ModelAdmin):
+    """Everyday names for regions (towns, capitals, abbreviations, local terms): they add to
+    ``routing/data/region_aliases.csv``; an inactive row withdraws a shipped alias."""
+
+    list_display = ("alias", "region", "kind", "active", "updated_at")
+    list_filter = ("kind", "active")
+    search_fields = ("alias", "region__name", "region__code")
+    raw_id_fields = ("region",)
+
+    def save_model(self, request, obj, form, change):
+        obj.alias = " ".join(obj.alias.lower().split())
+        super().save_model(request, obj, form, change)
+        gazetteer_forget()  # other processes see it within a minute

@@ -59,6 +59,8 @@ class RoutingSuggestion(models.Model):
     confidence = models.FloatField()
     threshold = models.FloatField()
     candidates = models.JSONField(default=list)
+    # Why: the words that made the place ("kec tebet", "@pemkotmedan"), the agency named.
+    evidence = models.JSONField(default=dict)
     decision = models.CharField(max_length=20, choices=Decision.choices)
     reason = models.CharField(max_length=40, blank=True)
     model = models.ForeignKey(ClassifierModel, null=True, on_delete=models.SET_NULL,
@@ -81,3 +83,38 @@ class ReportSupport(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "user"],
                                                name="report_support_once")]
+
+
+class AliasKind(models.TextChoices):
+    CAPITAL = "capital", _("Regency capital")
+    TOWN = "town", _("Town or everyday name")
+    ABBREVIATION = "abbreviation", _("Abbreviation")
+    LOCAL = "local", _("Local term")
+    HANDLE = "handle", _("Agency handle or common name")
+
+
+class RegionAlias(models.Model):
+    """A name citizens use for a region, added by a national admin.
+
+    The curated list shipped with the code is ``routing/data/region_aliases.csv``;
+    rows here add to it, and a row with ``active`` off withdraws a shipped alias
+    for that region (the file is never edited on a running site).
+    """
+
+    alias = models.CharField(_("alias"), max_length=80)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("region"))
+    kind = models.CharField(_("kind"), max_length=16, choices=AliasKind.choices,
+                            default=AliasKind.TOWN)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("region alias")
+        verbose_name_plural = _("region aliases")
+        constraints = [models.UniqueConstraint(fields=["alias", "region"],
+                                               name="region_alias_once")]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.region_id}"

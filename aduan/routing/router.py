@@ -16,7 +16,8 @@ from aduan.agencies.models import Agency, Category, Level
 from aduan.agencies.rules import RuleKey, region_chain, resolve, rules_all, rules_for
 
 from .classifier import TextClassifier
-from .gazetteer import DATA, Gazetteer, gazetteer
+from .aliases import gazetteer
+from .gazetteer import DATA, Gazetteer
 from .store import model_get
 from .text import normalise
 from .training import active_category_model
@@ -55,6 +56,8 @@ class Route:
     source: str = "rules"          # "rules" or "history" (the agency model)
     model_id: int | None = None
     extra: dict = field(default_factory=dict)
+    # Why: {"place": words that made the region, "agency": the handle or name that named it}.
+    evidence: dict = field(default_factory=dict)
 
     @property
     def province_code(self) -> str | None:
@@ -142,7 +145,8 @@ class Router:
     def _route_one(self, item: RouteInput, probs: np.ndarray, agency_probs) -> Route:
         classes = self.category_model.classes
         text = normalise(item.text)
-        region = self.places.find(item.text, item.region)
+        located = self.places.locate(item.text, item.region)
+        region = located.code
         order = [int(i) for i in np.argsort(-probs)]
         if item.category in classes:  # the reporter's choice comes first
             chosen = classes.index(item.category)
@@ -156,7 +160,8 @@ class Router:
         route = Route(category=best.category, region_code=region, level=first.level,
                       agency=best.agency, confidence=best.confidence, candidates=candidates,
                       exact=first.exact, threshold=self.category_model.threshold,
-                      model_id=self.model_id)
+                      model_id=self.model_id,
+                      evidence={"place": list(located.evidence)} if located.evidence else {})
         if agency_probs is not None:
             self._apply_history(route, agency_probs)
         return route
