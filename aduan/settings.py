@@ -263,6 +263,8 @@ ADUAN = {
     "AUTO_DISPATCH": env_bool("ADUAN_AUTO_DISPATCH", True),
     # Share of auto-dispatched reports that must be right on held-out data; sets the threshold.
     "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
+    # The worker retrains the router every so many days (0: only by hand).
+    "ROUTING_RETRAIN_DAYS": env_int("ADUAN_ROUTING_RETRAIN_DAYS", 30),
     # Days back in which similar open reports are suggested at intake.
     "SIMILAR_DAYS": env_int("ADUAN_SIMILAR_DAYS", 30),
 }

@@ -118,3 +118,41 @@ class RegionAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias} → {self.region_id}"
+
+
+class RoutingState(models.Model):
+    """One row: when the worker next retrains the router and next looks for agency changes.
+
+    Every worker's scheduler looks; the locked row makes one of them enqueue per interval.
+    """
+
+    next_retrain_at = models.DateTimeField(null=True)
+    next_flags_at = models.DateTimeField(null=True)
+
+
+class FlagKind(models.TextChoices):
+    VOLUME = "volume", _("Volume jump")
+    NEW_CATEGORY = "new_category", _("New kind of complaint")
+
+
+class AgencyFlag(models.Model):
+    """An agency whose routed volume jumped or that started getting a new kind of complaint:
+    national admins look, and a few labelled examples (re-categorised reports) go in."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("agency"))
+    kind = models.CharField(_("kind"), max_length=16, choices=FlagKind.choices)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("category"))
+    recent = models.PositiveIntegerField(_("reports in the last week"))
+    usual = models.FloatField(_("usual weekly reports"))
+    created_at = models.DateTimeField(_("flagged at"))
+    seen = models.BooleanField(_("seen"), default=False)
+
+    class Meta:
+        verbose_name = _("agency flag")
+        verbose_name_plural = _("agency flags")
+        indexes = [models.Index(fields=["seen", "-created_at"], name="agency_flag_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.kind}"
