@@ -114,3 +114,29 @@ def test_admins_add_and_withdraw_aliases():
     finally:
         RegionAlias.objects.all().delete()
         gazetteer_forget()
+
+
+@pytest.mark.parametrize("text, agency, region", [
+    ("Dinas Sosial Kab. Bogor tidak mencairkan bansos", "pemkab-bogor.dinsos", "32.01"),
+    ("Kantor Pertanahan Kota Malang lambat", "kantah-kota-malang", "35.73"),
+    ("@dishubsby lampu merah mati", "pemkot-surabaya.dishub", "35.78"),
+    ("Dukcapil Sleman antri lama", "pemkab-sleman.disdukcapil", "34.04"),
+])
+def test_an_agency_named_in_the_text_is_the_agency_and_names_its_region(text, agency, region):
+    from aduan.routing.router import RouteInput, Router
+
+    route = Router.load().route([RouteInput(text)])[0]
+    assert (route.agency, route.region_code) == (agency, region)
+    assert route.evidence["agency"]
+
+
+def test_admins_record_an_agencys_own_handle():
+    from aduan.agencies.models import Agency
+    from aduan.routing.models import AgencyAlias
+    from aduan.routing.router import RouteInput, Router
+
+    AgencyAlias.objects.create(alias="sapawargasby",
+                               agency=Agency.objects.get(code="pemkot-surabaya.dlh"))
+    route = Router.load().route([RouteInput("@SapaWargaSby sampah tidak diangkut")])[0]
+    assert route.agency == "pemkot-surabaya.dlh" and route.region_code == "35.78"
+    assert route.evidence == {"agency": ["sapawargasby"]}

@@ -4,7 +4,7 @@ and routing, never by hand), and the region aliases national admins curate."""
 from django.contrib import admin
 
 from .aliases import gazetteer_forget
-from .models import ClassifierModel, RegionAlias, RoutingSuggestion
+from .models import AgencyAlias, AgencyFlag, ClassifierModel, RegionAlias, RoutingSuggestion
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -45,3 +45,31 @@ class RegionAliasAdmin(admin.ModelAdmin):
         obj.alias = " ".join(obj.alias.lower().split())
         super().save_model(request, obj, form, change)
         gazetteer_forget()  # other processes see it within a minute
+
+
+@admin.register(AgencyAlias)
+class AgencyAliasAdmin(admin.ModelAdmin):
+    """Handles and common names of one agency ("@sapawargasby"): a report naming one goes to
+    that agency (routers load them at start-up and after each retraining)."""
+
+    list_display = ("alias", "agency", "updated_at")
+    search_fields = ("alias", "agency__code", "agency__name")
+    raw_id_fields = ("agency",)
+
+    def save_model(self, request, obj, form, change):
+        obj.alias = " ".join(obj.alias.lower().lstrip("@#").split())
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AgencyFlag)
+class AgencyFlagAdmin(admin.ModelAdmin):
+    """Agencies whose volume jumped or that got a new kind of complaint: look, label a few
+    reports (re-categorise or forward them), then mark the flag seen."""
+
+    list_display = ("agency", "kind", "category", "recent", "usual", "created_at", "seen")
+    list_filter = ("kind", "seen")
+    readonly_fields = ("agency", "kind", "category", "recent", "usual", "created_at")
+    list_editable = ("seen",)
+
+    def has_add_permission(self, request):
+        return False

@@ -147,7 +147,7 @@ class Gazetteer:
                 if word.startswith(prefix) and len(rest) >= 3:
                     inner = self._unglue(rest) if rest not in self.squashed else (rest,)
                     if inner[-1] in self.squashed:
-                        found = ((prefix,) if prefix in QUALIFIERS else ()) + inner
+                        found = (prefix, *inner)
                         break
             if len(self._unglued) < 100_000:
                 self._unglued[word] = found

@@ -156,3 +156,22 @@ class AgencyFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}: {self.kind}"
+
+
+class AgencyAlias(models.Model):
+    """A social-media handle or common name of one agency ("@sapawargasby", "Dishub Sby"),
+    kept by national admins: named in a report, it is strong evidence for the agency and
+    its region. Office types by their common names ("dinsos", "kantor pertanahan") are
+    shipped in ``routing/data/agency_names.csv`` and need no row here."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("agency"))
+    alias = models.CharField(_("handle or name"), max_length=80, unique=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency handle or name")
+        verbose_name_plural = _("agency handles and names")
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.agency_id}"

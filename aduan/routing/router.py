@@ -16,6 +16,7 @@ from aduan.agencies.models import Agency, Category, Level
 from aduan.agencies.rules import RuleKey, region_chain, resolve, rules_all, rules_for
 
 from .classifier import TextClassifier
+from .agencynames import AgencyNames, agency_names
 from .aliases import gazetteer
 from .gazetteer import DATA, Gazetteer
 from .store import model_get
@@ -53,7 +54,7 @@ class Route:
     # The agency came from a rule at the category's own level (not a fallback upwards).
     exact: bool
     threshold: float
-    source: str = "rules"          # "rules" or "history" (the agency model)
+    source: str = "rules"          # "rules", "history" (the agency model) or "named" (in text)
     model_id: int | None = None
     extra: dict = field(default_factory=dict)
     # Why: {"place": words that made the region, "agency": the handle or name that named it}.
@@ -101,6 +102,7 @@ class Router:
     agency_model: TextClassifier | None = None
     agency_regions: Mapping[str, str | None] = field(default_factory=dict)
     model_id: int | None = None
+    names: AgencyNames | None = None                   # agencies named in the text
 
     @classmethod
     def load(cls, *, all_rules: bool = False) -> "Router":
@@ -114,7 +116,7 @@ class Router:
                                Category.objects.values_list("code", "default_level", "parent_id")},
                    category_model=model, places=gazetteer(),
                    rules=rules_all() if all_rules else None, agency_model=agency_model,
-                   agency_regions=agency_regions, model_id=model_id)
+                   agency_regions=agency_regions, model_id=model_id, names=agency_names())
 
     def _chain(self, category: str) -> list[str]:
         chain = []
@@ -146,7 +148,14 @@ class Router:
         classes = self.category_model.classes
         text = normalise(item.text)
         located = self.places.locate(item.text, item.region)
-        region = located.code
+        region, evidence = located.code, {}
+        if located.evidence:
+            evidence["place"] = list(located.evidence)
+        named = self.names.find(self.places, item.text, region) if self.names else None
+        if named is not None:  # "Dinas Sosial Kab. Bogor", "@dishubsby": that agency
+            evidence["agency"] = [named.words]
+            if named.region and (region is None or named.region.startswith(region)):
+                region = named.region
         order = [int(i) for i in np.argsort(-probs)]
         if item.category in classes:  # the reporter's choice comes first
             chosen = classes.index(item.category)
@@ -160,10 +169,13 @@ class Router:
         route = Route(category=best.category, region_code=region, level=first.level,
                       agency=best.agency, confidence=best.confidence, candidates=candidates,
                       exact=first.exact, threshold=self.category_model.threshold,
-                      model_id=self.model_id,
-                      evidence={"place": list(located.evidence)} if located.evidence else {})
+                      model_id=self.model_id, evidence=evidence)
         if agency_probs is not None:
             self._apply_history(route, agency_probs)
+        if named is not None and route.agency != named.agency:
+            route.agency, route.source = named.agency, "named"
+            route.candidates = [Candidate(best.category, named.agency, best.confidence),
+                                *[c for c in candidates if c.agency != named.agency]][:TOP]
         return route
 
     def _apply_history(self, route: Route, probs: np.ndarray) -> None:
