@@ -20,6 +20,7 @@ from email.utils import parseaddr
 from django.conf import settings
 
 from aduan.channels.inbound import inbound_store
+from aduan.channels.commands import command_parse
 from aduan.channels.models import Provider
 from aduan.channels.parsers import Incoming, Unreadable, parser_register
 from aduan.reports.attachments import Upload
@@ -55,7 +56,8 @@ def parse(payload: dict) -> Incoming:
     uploads = [Upload(part.get_filename() or "attachment", part.get_content())
                for part in message.iter_attachments()
                if part.get_content_type().startswith(ATTACHMENT_TYPES)]
-    text = "\n\n".join(part for part in (subject, body) if part)
+    # A command is the body's first line ("CEK ..."); otherwise the subject opens the text.
+    text = body if command_parse(body) else "\n\n".join(p for p in (subject, body) if p)
     if message.get("Auto-Submitted", "no").lower() != "no":
         return Incoming(ignore="automatic reply (Auto-Submitted)")
     return Incoming(text=text, uploads=uploads, subject=subject,
