@@ -21,6 +21,8 @@ CHANNEL_OF = {
 def normalise_address(channel: str, address: str) -> str:
     """One spelling per person: +62 numbers, lower-case mail and handles."""
     address = (address or "").strip()
+    if address.startswith("simulator-"):
+        return address  # the training simulator's trainees, never a real person
     if channel in (OutboundChannel.SMS, OutboundChannel.WHATSAPP):
         digits = re.sub(r"[^\d+]", "", address.removeprefix("whatsapp:"))
         if digits.startswith("0"):

@@ -162,7 +162,11 @@ def conversation_add(turn: Turn, report: Report, text: str, *,
         turn.reply(replies.REFUSED, {"id": display(report.tracking_id),
                                      "reason": str(exc.message)}, purpose="channel_error")
         return InboundOutcome.FAILED, report.pk
-    turn.reply(replies.ADDED, {"id": display(report.tracking_id)}, purpose="channel_added")
+    # Tied to the event it confirms: shown in the report's conversation, never sent twice.
+    event_id = (ReportEvent.objects.filter(report_id=report.pk).order_by("-pk")
+                .values_list("pk", flat=True).first())
+    turn.reply(replies.ADDED, {"id": display(report.tracking_id)}, purpose="channel_added",
+               event_id=event_id)
     return InboundOutcome.CONVERSATION, report.pk
 
 

@@ -56,4 +56,12 @@ def text_parser(payload: dict) -> Incoming:
     return Incoming(text=text, latitude=point[0], longitude=point[1])
 
 
-parser_register("simulator", text_parser)
+def simulator_parser(payload: dict) -> Incoming:
+    """A trainee's message in the channel simulator; a simulated tweet is public."""
+    incoming = text_parser(payload)
+    if payload.get("public"):
+        return Incoming(text=incoming.text, public_ref=str(payload.get("ref", "sim")))
+    return incoming
+
+
+parser_register("simulator", simulator_parser)
