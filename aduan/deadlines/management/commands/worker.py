@@ -12,6 +12,7 @@ import threading
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from aduan.channels.inbound import inbound_safety_net
 from aduan.channels.tasks import outbox_safety_net
 from aduan.deadlines.tasks import schedule_periodic
 from aduan.routing.schedule import routing_periodic
@@ -28,6 +29,7 @@ def _scheduler(stop: threading.Event) -> None:
             routing_safety_net()  # reports whose kick fell just after a routing sweep
             outbox_safety_net()  # messages whose kick was throttled away
             routing_periodic()  # retraining (monthly) and agency drift flags (daily)
+            inbound_safety_net()  # channel messages whose kick was throttled away
         except Exception:  # a database hiccup must not kill the scheduler thread
             logger.exception("could not schedule the periodic sweep")
         finally:
