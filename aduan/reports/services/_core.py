@@ -22,7 +22,7 @@ from aduan.errors import (
     ReportNotFound,
     Unauthenticated,
 )
-from aduan.lib.redact import redact
+from aduan.lib.redact import Identity, redact
 
 from .. import notifications
 from ..access import Caller, Policy, relations, view_level
@@ -79,6 +79,12 @@ def check_policy(report: Report, action: str) -> None:
         raise InvalidTransition(_POLICY_MESSAGES[refusal](), code=refusal)
 
 
+def reporter_identity(report: Report) -> Identity:
+    """The reporter's own name, e-mail and phone: staff often quote them in a public answer."""
+    return Identity(name=report.reporter_name, email=report.reporter_email,
+                    phone=report.reporter_phone)
+
+
 def append_event(report: Report, action: str, *, caller: Caller, actor: str, from_status: str,
             visibility: str, now: datetime, message: str = "", data: dict | None = None,
             from_agency_id: str | None = None, to_agency_id: str | None = None,
@@ -88,7 +94,8 @@ def append_event(report: Report, action: str, *, caller: Caller, actor: str, fro
         actor=caller.user if actor != Actor.SYSTEM else None, actor_role=actor,
         from_status=from_status, to_status=report.status,
         from_agency_id=from_agency_id, to_agency_id=to_agency_id,
-        message=message, public_message=redact(message) if public else "",
+        message=message,
+        public_message=redact(message, reporter_identity(report)) if public else "",
         data=data or {}, visibility=visibility,
     )
     event.save()

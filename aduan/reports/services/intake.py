@@ -19,7 +19,7 @@ from aduan.agencies.selectors import active_category, region_exists
 from aduan.deadlines.services import apply_deadlines
 from aduan.errors import InvalidInput, RateLimited, ReportNotFound
 from aduan.lib import pins, tracking
-from aduan.lib.redact import redact
+from aduan.lib.redact import Identity, redact
 
 from ..access import Caller
 from ..attachments import Prepared, attachments_store
@@ -83,6 +83,15 @@ def _validate_new(data: NewReport) -> tuple[Category | None, Region | None, Agen
     return category, region, agency
 
 
+def _identity(data: NewReport, user) -> Identity:
+    """Everything the reporter told us about themselves, to keep out of the public text."""
+    account = user if user is not None and user.is_authenticated else None
+    names = [data.reporter_name, account.get_full_name() if account else ""]
+    return Identity(name=" ".join(n for n in names if n).strip(),
+                    email=data.reporter_email or (account.email if account else ""),
+                    phone=data.reporter_phone or (getattr(account, "phone", "") if account else ""))
+
+
 def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
                   attachments: list[Prepared] = (),
                   after_insert: Callable[[Report], None] | None = None) -> tuple[Report, str]:
@@ -100,9 +109,10 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
     category, region, agency = _validate_new(data)
     pin = pins.generate()
     code = region.code if region else ""
+    identity = _identity(data, user)
     report = Report(
-        kind=data.kind, title=title, body=body, public_title=redact(title),
-        public_body=redact(body), occurred_on=data.occurred_on, region=region,
+        kind=data.kind, title=title, body=body, public_title=redact(title, identity),
+        public_body=redact(body, identity), occurred_on=data.occurred_on, region=region,
         province_code=code[:2], regency_code=code[:5] if len(code) >= 5 else "",
         address=data.address.strip(), latitude=data.latitude, longitude=data.longitude,
         category=category, requested_agency=agency, holder=agency,
