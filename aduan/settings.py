@@ -125,6 +125,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "aduan.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "aduan.web.uploads.RequestSizeLimitMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -305,6 +306,11 @@ SECURE_CSP = {
 }
 # JSON requests carry at most a 10,000-character body; anything far larger is refused (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ADUAN_MAX_REQUEST_BYTES", 256 * 1024)
+# Files are counted and measured while they stream in (aduan.web.uploads); a form
+# never needs more parts than this.
+FILE_UPLOAD_HANDLERS = ["aduan.web.uploads.LimitedUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # --- E-mail -------------------------------------------------------------------
 

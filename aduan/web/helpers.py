@@ -7,14 +7,18 @@ from aduan.agencies.models import Category, Region
 from aduan.errors import DomainError, NotFound, ReportNotFound
 from aduan.lib import tracking
 from aduan.reports.attachments import Upload, attachments_prepare
-
-# Read at most this much of one uploaded file; anything larger is refused anyway.
-_READ_LIMIT = 64 * 1024 * 1024
-
+from aduan.reports.attachments import limits as attachments_limits
 
 def uploads_from(files) -> list:
-    """Cleaned attachments from a form's ``attachments`` list (raises InvalidInput)."""
-    uploads = [Upload(name=f.name or "", data=f.read(_READ_LIMIT)) for f in files or []]
+    """Cleaned attachments from a form's ``attachments`` list (raises InvalidInput).
+
+    The upload handler (``web.uploads``) has already stopped reading files beyond the
+    limits; they arrive ``truncated`` and are refused with the usual message.
+    """
+    max_bytes = attachments_limits()[1]
+    uploads = [Upload(name=f.name or "", data=b"" if getattr(f, "truncated", False)
+                      else f.read(max_bytes + 1),
+                      truncated=getattr(f, "truncated", False)) for f in files or []]
     return attachments_prepare(uploads)
 
 
