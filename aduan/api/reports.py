@@ -117,7 +117,7 @@ def get_report(request: HttpRequest, tracking_id: str):
 def get_events(request: HttpRequest, tracking_id: str):
     caller = resolve_caller(request, tracking_id)
     report, level = report_get_for_caller(caller, tracking_id)
-    return {"items": events_for(report, level)}
+    return {"items": events_for(report, level, caller)}
 
 
 @router.get("/reports/{tracking_id}/reporter", response={200: ReporterIdentity, **ERRORS},

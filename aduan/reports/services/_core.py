@@ -105,11 +105,20 @@ def append_event(report: Report, action: str, *, caller: Caller, actor: str, fro
 
 def grant_access(report: Report, agency: Agency, now: datetime) -> None:
     """Let the agency and every agency above it read the report, now and later."""
+    codes = agency.ancestor_codes
     ReportAccess.objects.bulk_create(
-        [ReportAccess(report=report, agency_id=code, granted_at=now)
-         for code in agency.ancestor_codes],
+        [ReportAccess(report=report, agency_id=code, granted_at=now) for code in codes],
         ignore_conflicts=True,
     )
+    # A report forwarded back to a former holder is fully theirs again.
+    ReportAccess.objects.filter(report=report, agency__in=codes, until__isnull=False) \
+        .update(until=None)
+
+
+def access_end(report: Report, *, keep: Agency, now: datetime) -> None:
+    """After a forward, agencies outside the new holder's line keep what they saw so far."""
+    ReportAccess.objects.filter(report=report, until__isnull=True) \
+        .exclude(agency__in=keep.ancestor_codes).update(until=now)
 
 
 def holding_agency(code: str | None, field: str) -> Agency:
