@@ -62,3 +62,11 @@ def resolve_caller(request: HttpRequest, tracking_id: str | None = None) -> Call
         else ANONYMOUS
     request._aduan_caller = caller
     return caller
+
+
+
+def credentials_present(request: HttpRequest):
+    """ninja ``auth`` for actions: a token or a report PIN must be present before the body
+    is read, so a call without either answers 401, not 409 or 422. Both are checked
+    later, by ``resolve_caller``."""
+    return request.META.get("HTTP_AUTHORIZATION") or request.META.get(PIN_HEADER) or None

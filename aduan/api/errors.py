@@ -112,3 +112,9 @@ def json_error_for_api(response, request: HttpRequest):
         new["Allow"] = response["Allow"]
     return new
 
+
+
+def missing_credentials(request: HttpRequest, exc) -> JsonResponse:
+    return error_response(401, "unauthenticated",
+                          _("Authenticate first: 'Authorization: Bearer <token>', or the header "
+                            "X-Report-PIN for your own report."))

@@ -15,7 +15,7 @@ from aduan.reports.selectors import ReportFilters, report_list
 from aduan.routing.intake import report_intake
 from aduan.routing.presenters import report_detail
 
-from .auth import resolve_caller
+from .auth import credentials_present, resolve_caller
 from .schemas import (
     AcceptIn,
     AgencyIn,
@@ -131,8 +131,11 @@ def get_reporter(request: HttpRequest, tracking_id: str):
 
 # --- staff actions ------------------------------------------------------------------
 
-_STAFF_OP = {"response": {200: ReportOut, **ERRORS}, "openapi_extra": {"security": STAFF}}
-_REPORTER_OP = {"response": {200: ReportOut, **ERRORS}, "openapi_extra": {"security": REPORTER}}
+# Credentials are required before the body is validated: 401 comes before 409 or 422.
+_STAFF_OP = {"response": {200: ReportOut, **ERRORS}, "openapi_extra": {"security": STAFF},
+             "auth": credentials_present}
+_REPORTER_OP = {"response": {200: ReportOut, **ERRORS}, "openapi_extra": {"security": REPORTER},
+                "auth": credentials_present}
 
 
 @router.post("/reports/{tracking_id}/dispatch", summary="Verify and dispatch to an agency",
