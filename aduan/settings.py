@@ -69,6 +69,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_rate_limits(name: str) -> dict | None:
+    """``off`` (every limit off: for benchmarks only), or overrides such as
+    ``pin_report=10/900,submit_client=20/3600`` on top of the defaults; default on."""
+    raw = (os.environ.get(name) or "").strip()
+    if raw.lower() in ("off", "false", "0", "no"):
+        return None
+    limits = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        scope, _sep, value = item.partition("=")
+        count, _slash, seconds = value.partition("/")
+        try:
+            limits[scope.strip()] = (int(count), int(seconds))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not scope=attempts/seconds") from None
+    return limits
+
+
 def _default_var_dir() -> Path:
     # A source checkout keeps its data beside the code; an installed package uses the cwd.
     checkout = BASE_DIR.parent
@@ -211,6 +228,9 @@ LOGIN_URL = "/akun/masuk/"
 # reports of a citizen on a shared computer are forgotten the same way.
 SESSION_COOKIE_AGE = env_int("ADUAN_SESSION_SECONDS", 8 * 3600)
 SESSION_SAVE_EVERY_REQUEST = False
+# Session cookies die with the browser: a citizen's PIN-unlocked reports on a shared
+# computer are not there for the next person who opens it.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation -----------------------------------------------------
 
@@ -236,12 +256,6 @@ WHITENOISE_USE_FINDERS = True
 # --- Domain -------------------------------------------------------------------
 
 ADUAN = {
-    # Consecutive wrong PINs before PIN access to a report is locked for a while.
-    "PIN_MAX_FAILURES": env_int("ADUAN_PIN_MAX_FAILURES", 10),
-    "PIN_LOCK_MINUTES": env_int("ADUAN_PIN_LOCK_MINUTES", 15),
-    # Wrong passwords in a row before an account name is locked for a while.
-    "LOGIN_MAX_FAILURES": env_int("ADUAN_LOGIN_MAX_FAILURES", 10),
-    "LOGIN_LOCK_MINUTES": env_int("ADUAN_LOGIN_LOCK_MINUTES", 15),
     # Forwards after which the national admin is alerted (no wrong door).
     "FORWARD_ALERT_LIMIT": env_int("ADUAN_FORWARD_ALERT_LIMIT", 3),
     "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),
@@ -264,6 +278,13 @@ ADUAN = {
     "AUTO_DISPATCH": env_bool("ADUAN_AUTO_DISPATCH", True),
     # Share of auto-dispatched reports that must be right on held-out data; sets the threshold.
     "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
+    # Rate limits (accounts.ratelimit): None turns every limit off; else overrides.
+    "RATE_LIMITS": env_rate_limits("ADUAN_RATE_LIMITS"),
+    # Proof-of-work check shown when a client or an ID passed its limit: the browser
+    # tries up to this many numbers (about a second on a phone).
+    "CHALLENGE_MAX_NUMBER": env_int("ADUAN_CHALLENGE_MAX_NUMBER", 100_000),
+    # Request header with the client address when behind a proxy (e.g. X-Forwarded-For).
+    "CLIENT_IP_HEADER": env_str("ADUAN_CLIENT_IP_HEADER"),
     # Days back in which similar open reports are suggested at intake.
     "SIMILAR_DAYS": env_int("ADUAN_SIMILAR_DAYS", 30),
 }

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from aduan.accounts.ratelimit import client_key
 from aduan.errors import ReportNotFound
 from aduan.reports import services
 from aduan.reports.access import Caller, View, report_get_for_caller, view_level
@@ -15,7 +16,7 @@ from aduan.reports.selectors import ReportFilters, report_list
 from aduan.routing.intake import report_intake
 from aduan.routing.presenters import report_detail
 
-from .auth import credentials_present, resolve_caller
+from .auth import PROOF_HEADER, credentials_present, resolve_caller
 from .schemas import (
     AcceptIn,
     AgencyIn,
@@ -73,7 +74,9 @@ def create_report(request: HttpRequest, payload: ReportIn):
         reporter_phone=reporter.phone if reporter else "",
         agency=payload.agency, channel=Channel.API,
     )
-    report, pin = report_intake(data=data, user=caller.user)
+    report, pin = report_intake(data=data, user=caller.user, client=client_key(request),
+                                proof=request.META.get(PROOF_HEADER, ""),
+                                client_scope="submit_api_client")
     return Status(201, {"tracking_id": report.tracking_id, "pin": pin, "status": report.status})
 
 

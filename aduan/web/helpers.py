@@ -1,8 +1,11 @@
 """Helpers the portal and back-office views share: uploads, domain errors, listings, report pages."""
 
+import json
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from aduan.accounts.challenge import challenge_create
 from aduan.agencies.models import Category, Region
 from aduan.errors import DomainError, NotFound, ReportNotFound
 from aduan.lib import tracking
@@ -55,4 +58,19 @@ def render_report_page(request, tracking_id: str, url_name: str, context_of, tem
         context = context_of(request, canonical)
     except ReportNotFound:
         raise Http404() from None
-    return render(request, template, context)
+    # A report page may carry the unredacted text or a reporter's contact details.
+    return no_store(render(request, template, context))
+
+
+def challenge_context(needed: bool) -> dict:
+    """Template context for ``web/_challenge.html``: a fresh proof-of-work check if needed."""
+    if not needed:
+        return {"challenge": None}
+    challenge = challenge_create()
+    return {"challenge": challenge, "challenge_json": json.dumps(challenge)}
+
+
+def no_store(response):
+    """Keep a page with a PIN or a report's private text out of every cache and history."""
+    response["Cache-Control"] = "no-store"
+    return response
