@@ -59,6 +59,7 @@ class AuditEntry(models.Model):
         TOKEN_CREATED = "token_created", _("API token created")
         STAFF_ADDED = "staff_added", _("Staff member added")
         STAFF_REMOVED = "staff_removed", _("Staff role removed")
+        ADMIN_CHANGE = "admin_change", _("Changed in the admin")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
