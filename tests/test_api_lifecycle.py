@@ -154,7 +154,7 @@ def test_privacy_can_only_be_made_stricter(api, cast):
 def test_pin_attempts_past_the_limit_need_a_solved_challenge(api, cast, settings):
     from aduan.accounts.challenge import challenge_solve
 
-    settings.ADUAN = {**settings.ADUAN, "RATE_LIMITS": {"pin_report": (3, 900)},
+    settings.ADUAN = {**settings.ADUAN, "RATE_LIMIT_OVERRIDES": {"pin_report": (3, 900)},
                       "CHALLENGE_MAX_NUMBER": 500}
     report, pin = submit()
     tid = report.tracking_id

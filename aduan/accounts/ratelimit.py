@@ -5,8 +5,9 @@ scope's limit. The count is one conditional ``UPDATE ... SET count = count + 1 W
 count < limit``, so parallel requests cannot slip past the limit between a read and
 a write (16 parallel PIN guesses once got 14 tries through a read-then-write counter).
 Identities (client addresses, e-mail addresses, tracking IDs) are stored only as
-keyed hashes. Limits come from ``settings.ADUAN["RATE_LIMITS"]``; ``ADUAN_RATE_LIMITS=off``
-turns every limit off (benchmarks only).
+keyed hashes. Limits are ``DEFAULT_LIMITS`` with ``settings.ADUAN["RATE_LIMIT_OVERRIDES"]``;
+``ADUAN_RATE_LIMITS=off`` (``settings.ADUAN["RATE_LIMITS"]`` false) turns every limit off,
+the channel doors' too (benchmarks only).
 """
 
 import hashlib
@@ -41,11 +42,11 @@ _purge = Throttle(600)
 
 
 def limits_enabled() -> bool:
-    return settings.ADUAN["RATE_LIMITS"] is not None
+    return bool(settings.ADUAN["RATE_LIMITS"])
 
 
 def limit_for(scope: str) -> tuple[int, int]:
-    return {**DEFAULT_LIMITS, **(settings.ADUAN["RATE_LIMITS"] or {})}[scope]
+    return {**DEFAULT_LIMITS, **settings.ADUAN["RATE_LIMIT_OVERRIDES"]}[scope]
 
 
 def _key(scope: str, identity: str, window: int) -> str:
