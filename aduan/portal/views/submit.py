@@ -142,12 +142,13 @@ def receipt(request):
     data = request.session.get(SESSION_RECEIPT)
     if not data:
         return redirect("portal:track")
-    pin = _receipt_pin(request, data) if not data.get("shown") else None
     # Kept (for the file) only until the download or the few minutes are over.
-    request.session[SESSION_RECEIPT] = {**data, "shown": True, "pin": pin}
+    kept = _receipt_pin(request, data)
+    request.session[SESSION_RECEIPT] = {**data, "shown": True, "pin": kept}
     return no_store(render(request, "portal/receipt.html", {
         "tracking_id": data["tracking_id"], "display_id": tracking.display(data["tracking_id"]),
-        "pin": pin, "site_url": settings.SITE_URL}))
+        "pin": None if data.get("shown") else kept, "can_download": bool(kept),
+        "site_url": settings.SITE_URL}))
 
 
 def receipt_text(request):
