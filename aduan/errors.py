@@ -70,3 +70,13 @@ class NotAuthorisedAgency(DomainError):
 class RateLimited(DomainError):
     code = "rate_limited"
     status = 429
+
+
+class ChallengeRequired(RateLimited):
+    """Too many attempts from this client or for this target: solve the proof-of-work check."""
+
+    code = "challenge_required"
+
+    def default_message(self):
+        return _("Too many attempts from this connection or for this ID; solve the check and "
+                 "send the form again.")

@@ -69,6 +69,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_rate_limits(name: str) -> dict | None:
+    """``off`` (every limit off: for benchmarks only), or overrides such as
+    ``pin_report=10/900,submit_client=20/3600`` on top of the defaults; default on."""
+    raw = (os.environ.get(name) or "").strip()
+    if raw.lower() in ("off", "false", "0", "no"):
+        return None
+    if raw.lower() in ("on", "true", "1", "yes"):
+        return {}
+    limits = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        scope, _sep, value = item.partition("=")
+        count, _slash, seconds = value.partition("/")
+        try:
+            limits[scope.strip()] = (int(count), int(seconds))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not scope=attempts/seconds") from None
+    return limits
+
+
 def _default_var_dir() -> Path:
     # A source checkout keeps its data beside the code; an installed package uses the cwd.
     checkout = BASE_DIR.parent
@@ -126,6 +145,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "aduan.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "aduan.web.uploads.RequestSizeLimitMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,6 +231,9 @@ LOGIN_URL = "/akun/masuk/"
 # reports of a citizen on a shared computer are forgotten the same way.
 SESSION_COOKIE_AGE = env_int("ADUAN_SESSION_SECONDS", 8 * 3600)
 SESSION_SAVE_EVERY_REQUEST = False
+# Session cookies die with the browser: a citizen's PIN-unlocked reports on a shared
+# computer are not there for the next person who opens it.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation -----------------------------------------------------
 
@@ -235,13 +258,11 @@ WHITENOISE_USE_FINDERS = True
 
 # --- Domain -------------------------------------------------------------------
 
+# "off" (every limit off: benchmarks only), "on", or overrides such as
+# "pin_report=10/900,submit_client=20/3600"; default on.
+_RATE_LIMITS = env_rate_limits("ADUAN_RATE_LIMITS")
+
 ADUAN = {
-    # Consecutive wrong PINs before PIN access to a report is locked for a while.
-    "PIN_MAX_FAILURES": env_int("ADUAN_PIN_MAX_FAILURES", 10),
-    "PIN_LOCK_MINUTES": env_int("ADUAN_PIN_LOCK_MINUTES", 15),
-    # Wrong passwords in a row before an account name is locked for a while.
-    "LOGIN_MAX_FAILURES": env_int("ADUAN_LOGIN_MAX_FAILURES", 10),
-    "LOGIN_LOCK_MINUTES": env_int("ADUAN_LOGIN_LOCK_MINUTES", 15),
     # Forwards after which the national admin is alerted (no wrong door).
     "FORWARD_ALERT_LIMIT": env_int("ADUAN_FORWARD_ALERT_LIMIT", 3),
     "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),
@@ -264,6 +285,13 @@ ADUAN = {
     "AUTO_DISPATCH": env_bool("ADUAN_AUTO_DISPATCH", True),
     # Share of auto-dispatched reports that must be right on held-out data; sets the threshold.
     "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
+    # Rate limits (accounts.ratelimit) on top of their defaults, from ADUAN_RATE_LIMITS.
+    "RATE_LIMIT_OVERRIDES": _RATE_LIMITS or {},
+    # Proof-of-work check shown when a client or an ID passed its limit: the browser
+    # tries up to this many numbers (about a second on a phone).
+    "CHALLENGE_MAX_NUMBER": env_int("ADUAN_CHALLENGE_MAX_NUMBER", 100_000),
+    # Request header with the client address when behind a proxy (e.g. X-Forwarded-For).
+    "CLIENT_IP_HEADER": env_str("ADUAN_CLIENT_IP_HEADER"),
     # The worker retrains the router every so many days (0: only by hand).
     "ROUTING_RETRAIN_DAYS": env_int("ADUAN_ROUTING_RETRAIN_DAYS", 30),
     # Days back in which similar open reports are suggested at intake.
@@ -271,7 +299,7 @@ ADUAN = {
     # Abuse limits on channel doors ("off" disables every rate limit): messages per contact
     # per hour, and per door per minute. Messages over a limit are kept, answered once, and
     # shown to staff.
-    "RATE_LIMITS": env_choice("ADUAN_RATE_LIMITS", "on", ("on", "off")) == "on",
+    "RATE_LIMITS": _RATE_LIMITS is not None,
     "CHANNEL_CONTACT_PER_HOUR": env_int("ADUAN_CHANNEL_CONTACT_PER_HOUR", 30),
     "CHANNEL_DOOR_PER_MINUTE": env_int("ADUAN_CHANNEL_DOOR_PER_MINUTE", 3000),
     # How to run inbound channel messages: "task" (the worker, the default) or "inline"
@@ -350,6 +378,11 @@ SECURE_CSP = {
 }
 # JSON requests carry at most a 10,000-character body; anything far larger is refused (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ADUAN_MAX_REQUEST_BYTES", 256 * 1024)
+# Files are counted and measured while they stream in (aduan.web.uploads); a form
+# never needs more parts than this.
+FILE_UPLOAD_HANDLERS = ["aduan.web.uploads.LimitedUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # --- E-mail -------------------------------------------------------------------
 

@@ -151,15 +151,23 @@ def test_privacy_can_only_be_made_stricter(api, cast):
     assert actions_of(report) == ["submit", "restrict"]
 
 
-def test_pin_failures_lock_pin_access(api, cast, settings):
-    settings.ADUAN = {**settings.ADUAN, "PIN_MAX_FAILURES": 3}
+def test_pin_attempts_past_the_limit_need_a_solved_challenge(api, cast, settings):
+    from aduan.accounts.challenge import challenge_solve
+
+    settings.ADUAN = {**settings.ADUAN, "RATE_LIMIT_OVERRIDES": {"pin_report": (3, 900)},
+                      "CHALLENGE_MAX_NUMBER": 500}
     report, pin = submit()
     tid = report.tracking_id
     api.post(f"/reports/{tid}/dispatch", {"agency": AGENCY_A_UNIT}, token=cast.national.token)
-    for _ in range(2):
+    for _ in range(3):
         assert api.get(f"/reports/{tid}", pin="00000000").status_code == 401
-    assert api.get(f"/reports/{tid}", pin="00000000").status_code == 401  # third: locks
-    assert api.get(f"/reports/{tid}", pin=pin).status_code == 429
+    refused = api.get(f"/reports/{tid}", pin=pin)
+    assert refused.status_code == 429
+    error = refused.json()["error"]
+    assert error["code"] == "challenge_required"
+    proof = challenge_solve(error["challenge"])
+    ok = api.client.get(f"/api/v1/reports/{tid}", HTTP_X_REPORT_PIN=pin, HTTP_X_ADUAN_PROOF=proof)
+    assert ok.status_code == 200
 
 
 def test_wrong_pin_on_a_confidential_report_is_404(api, cast):
@@ -255,7 +263,9 @@ def test_wrong_roles_are_refused(api, cast):
     # ...and never learns that a confidential one exists: 404, not 403
     services.report_restrict(caller=cast.national.caller, report=report, confidential=True)
     assert api.post(f"/reports/{tid}/accept", token=cast.admin_b.token).status_code == 404
-    assert api.post(f"/reports/{tid}/accept").status_code == 404
+    # without any credentials every ID answers 401 alike, known or not, before the body
+    assert api.post(f"/reports/{tid}/accept").status_code == 401
+    assert api.post("/reports/ZZZZZZZZZ/accept").status_code == 401
 
 
 def test_rating_must_be_1_to_5(api, cast):

@@ -1,17 +1,9 @@
 """Log-in with a guard against password guessing, for the portal and the back office alike."""
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from aduan.errors import RateLimited
-
-from .models import LoginThrottle
+from .challenge import attempt_allowed
+from .ratelimit import client_key, rate_clear
 
 
 def _key(username: str) -> str:
@@ -19,33 +11,19 @@ def _key(username: str) -> str:
 
 
 def account_authenticate(request, *, username: str, password: str):
-    """The user for these credentials, or None; refuses (429) while the name is locked.
+    """The user for these credentials, or None.
 
-    After ``LOGIN_MAX_FAILURES`` wrong passwords in a row the name is locked for
-    ``LOGIN_LOCK_MINUTES``; a right password clears the count.
+    Attempts are counted per account name and per client, atomically and before the
+    password is checked; past either limit the form must carry a solved proof-of-work
+    check (``ChallengeRequired``, 429). Nobody is locked out: ten wrong passwords
+    typed by someone else must not keep a staff member from work. An unknown name is
+    counted like a known one, so the check says nothing about which accounts exist.
     """
-    key, now = _key(username), timezone.now()
-    row = LoginThrottle.objects.filter(pk=key).first()
-    if row is not None and row.locked_until is not None and row.locked_until > now:
-        minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
-        raise RateLimited(_("Too many wrong passwords for this account; try again in %(n)d "
-                            "minutes.") % {"n": minutes})
+    key = _key(username)
+    attempt_allowed([("login_account", key), ("login_client", client_key(request))],
+                    request.POST.get("proof", ""))
     user = authenticate(request, username=username, password=password)
-    if user is not None:
-        if row is not None:
-            LoginThrottle.objects.filter(pk=key).delete()
-        return None if not user.is_active else user
-    _failed(key, now)
-    return None
-
-
-def _failed(key: str, now) -> None:
-    limits = settings.ADUAN
-    with transaction.atomic():
-        row, _created = LoginThrottle.objects.select_for_update().get_or_create(pk=key)
-        LoginThrottle.objects.filter(pk=key).update(failures=F("failures") + 1)
-        row.refresh_from_db()
-        if row.failures >= limits["LOGIN_MAX_FAILURES"]:
-            row.failures = 0
-            row.locked_until = now + timedelta(minutes=limits["LOGIN_LOCK_MINUTES"])
-            row.save(update_fields=["failures", "locked_until", "updated_at"])
+    if user is None:
+        return None
+    rate_clear("login_account", key)
+    return user if user.is_active else None

@@ -59,6 +59,7 @@ class AuditEntry(models.Model):
         TOKEN_CREATED = "token_created", _("API token created")
         STAFF_ADDED = "staff_added", _("Staff member added")
         STAFF_REMOVED = "staff_removed", _("Staff role removed")
+        ADMIN_CHANGE = "admin_change", _("Changed in the admin")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
@@ -77,14 +78,12 @@ class AuditEntry(models.Model):
         super().save(*args, **kwargs)
 
 
-class LoginThrottle(models.Model):
-    """Failed log-ins per account name: too many lock that name for a while.
+class RateCounter(models.Model):
+    """Attempts in one fixed window of one rate limit (``accounts.ratelimit``).
 
-    Keyed by what was typed (lower-cased), so an unknown name is counted the same
-    way as a known one and the lock says nothing about which accounts exist.
+    The key holds the scope, a keyed hash of who or what is counted, and the window.
     """
 
-    key = models.CharField(max_length=254, primary_key=True)
-    failures = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    key = models.CharField(max_length=120, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)

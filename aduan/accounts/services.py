@@ -39,6 +39,9 @@ def staff_add(*, username: str, agency_code: str, role: str, password: str | Non
         if created:
             if not password:
                 raise InvalidInput(_("A new staff member needs a password."), field="password")
+            if email and User.objects.filter(email__iexact=email).exists():
+                raise InvalidInput(_("This e-mail address already belongs to another account."),
+                                   field="email")
             user = User(username=username, email=email)
             try:
                 validate_password(password, user)
@@ -156,10 +159,28 @@ def membership_add(*, caller, username: str, agency_code: str, role: str,
     username = (username or "").strip()
     if not username:
         raise InvalidInput(_("Give the user name of the staff member."), field="username")
+    _existing_account_check(caller, username)
     user, _created = staff_add(username=username, agency_code=agency.pk, role=role,
                                password=password or None, email=(email or "").strip(),
                                actor=caller.user)
     return Membership.objects.get(user=user, agency=agency, role=role)
+
+
+def _existing_account_check(caller, username: str) -> None:
+    """An agency admin gives roles to new accounts, or to staff already in its subtree.
+
+    Any other existing account (a citizen's, another agency's staff) could otherwise be
+    made an admin without its owner knowing and read confidential reports; only a
+    national admin may attach a role to it.
+    """
+    if caller.is_national_admin:
+        return
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        return
+    if not Membership.objects.filter(_managed_q(caller, "agency__path"), user=user).exists():
+        raise Forbidden(_("This account already exists outside the agencies you manage; ask a "
+                          "national admin to give it a role."), code="existing_account")
 
 
 def membership_remove(*, caller, membership_id: int) -> None:

@@ -4,7 +4,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from aduan.errors import DomainError
@@ -51,6 +51,7 @@ api.add_router("", reference_router)
 api.add_exception_handler(DomainError, errors.domain_error)
 api.add_exception_handler(ValidationError, errors.validation_error)
 api.add_exception_handler(HttpError, errors.http_error)
+api.add_exception_handler(AuthenticationError, errors.missing_credentials)
 api.add_exception_handler(RequestDataTooBig, errors.too_big)
 
 _original_schema = api.get_openapi_schema

@@ -12,11 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import ApiToken, hash_token
+from aduan.accounts.ratelimit import client_key
 from aduan.errors import RateLimited, Unauthenticated
 from aduan.reports.access import ANONYMOUS, Caller, caller_for_user, report_get_for_caller
 from aduan.reports.services import WrongPin, report_pin_check
 
 PIN_HEADER = "HTTP_X_REPORT_PIN"
+# A solved proof-of-work check (given in a 429 "challenge_required" answer).
+PROOF_HEADER = "HTTP_X_ADUAN_PROOF"
 _TOUCH_EVERY = timedelta(minutes=5)
 
 
@@ -50,7 +53,9 @@ def resolve_caller(request: HttpRequest, tracking_id: str | None = None) -> Call
     pin = request.META.get(PIN_HEADER)
     if pin is not None and tracking_id is not None:
         try:
-            pin_report_id = report_pin_check(tracking_id=tracking_id, pin=pin)
+            pin_report_id = report_pin_check(tracking_id=tracking_id, pin=pin,
+                                             client=client_key(request),
+                                             proof=request.META.get(PROOF_HEADER, ""))
         except (WrongPin, RateLimited) as exc:
             # A report the caller could not see without the PIN stays unknown (404).
             report_get_for_caller(caller_for_user(user), tracking_id)
@@ -62,3 +67,11 @@ def resolve_caller(request: HttpRequest, tracking_id: str | None = None) -> Call
         else ANONYMOUS
     request._aduan_caller = caller
     return caller
+
+
+
+def credentials_present(request: HttpRequest):
+    """ninja ``auth`` for actions: a token or a report PIN must be present before the body
+    is read, so a call without either answers 401, not 409 or 422. Both are checked
+    later, by ``resolve_caller``."""
+    return request.META.get("HTTP_AUTHORIZATION") or request.META.get(PIN_HEADER) or None

@@ -8,7 +8,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
-from aduan.errors import DomainError
+from aduan.accounts.challenge import challenge_create
+from aduan.errors import ChallengeRequired, DomainError
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
@@ -81,6 +82,9 @@ def validation_error(request: HttpRequest, exc) -> JsonResponse:
 
 def domain_error(request: HttpRequest, exc: DomainError) -> JsonResponse:
     extra = {"field": exc.field} if exc.field else {}
+    if isinstance(exc, ChallengeRequired):
+        # Solve it and repeat the request with the header X-Aduan-Proof (see the docs).
+        extra["challenge"] = challenge_create()
     return error_response(exc.status, exc.code, exc.message, **extra)
 
 
@@ -112,3 +116,9 @@ def json_error_for_api(response, request: HttpRequest):
         new["Allow"] = response["Allow"]
     return new
 
+
+
+def missing_credentials(request: HttpRequest, exc) -> JsonResponse:
+    return error_response(401, "unauthenticated",
+                          _("Authenticate first: 'Authorization: Bearer <token>', or the header "
+                            "X-Report-PIN for your own report."))

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from aduan.accounts.ratelimit import client_key
 from aduan.errors import ReportNotFound
 from aduan.reports import services
 from aduan.reports.access import Caller, View, report_get_for_caller, view_level
@@ -15,7 +16,7 @@ from aduan.reports.selectors import ReportFilters, report_list
 from aduan.routing.intake import report_intake
 from aduan.routing.presenters import report_detail
 
-from .auth import resolve_caller
+from .auth import PROOF_HEADER, credentials_present, resolve_caller
 from .schemas import (
     AcceptIn,
     AgencyIn,
@@ -73,7 +74,9 @@ def create_report(request: HttpRequest, payload: ReportIn):
         reporter_phone=reporter.phone if reporter else "",
         agency=payload.agency, channel=Channel.API,
     )
-    report, pin = report_intake(data=data, user=caller.user)
+    report, pin = report_intake(data=data, user=caller.user, client=client_key(request),
+                                proof=request.META.get(PROOF_HEADER, ""),
+                                client_scope="submit_api_client")
     return Status(201, {"tracking_id": report.tracking_id, "pin": pin, "status": report.status})
 
 
@@ -117,7 +120,7 @@ def get_report(request: HttpRequest, tracking_id: str):
 def get_events(request: HttpRequest, tracking_id: str):
     caller = resolve_caller(request, tracking_id)
     report, level = report_get_for_caller(caller, tracking_id)
-    return {"items": events_for(report, level)}
+    return {"items": events_for(report, level, caller)}
 
 
 @router.get("/reports/{tracking_id}/reporter", response={200: ReporterIdentity, **ERRORS},
@@ -131,8 +134,11 @@ def get_reporter(request: HttpRequest, tracking_id: str):
 
 # --- staff actions ------------------------------------------------------------------
 
-_STAFF_OP = {"response": {200: ReportOut, **ERRORS}, "openapi_extra": {"security": STAFF}}
-_REPORTER_OP = {"response": {200: ReportOut, **ERRORS}, "openapi_extra": {"security": REPORTER}}
+# Credentials are required before the body is validated: 401 comes before 409 or 422.
+_STAFF_OP = {"response": {200: ReportOut, **ERRORS}, "openapi_extra": {"security": STAFF},
+             "auth": credentials_present}
+_REPORTER_OP = {"response": {200: ReportOut, **ERRORS}, "openapi_extra": {"security": REPORTER},
+                "auth": credentials_present}
 
 
 @router.post("/reports/{tracking_id}/dispatch", summary="Verify and dispatch to an agency",

@@ -2,18 +2,21 @@
 
 Every model registered on Django's default site is offered here too, so a domain
 app adds its tables with a plain ``admin.register``; the national-admin check
-replaces Django's per-model permissions.
+replaces Django's per-model permissions. Nothing here may identify a reporter: the
+outbox (recipients' addresses) is not offered, the users table lists staff only,
+lists filter only by their declared filters (``?recipient=...`` in a URL is refused),
+and every change made here is written to the audit log.
 """
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.models import AuditEntry, User
 from aduan.agencies.models import Agency, Category, Membership, ReferenceDataset, Region
 from aduan.agencies.selectors import forget_reference_cache
-from aduan.channels.models import OutboundMessage
 from aduan.reports.access import caller_for_user
 
 
@@ -21,10 +24,39 @@ def is_national_admin(request) -> bool:
     return caller_for_user(request.user).is_national_admin
 
 
+def _declared_filters(model_admin) -> set[str]:
+    names = {f if isinstance(f, str) else f[0] for f in model_admin.list_filter}
+    return names | {model_admin.date_hierarchy} if model_admin.date_hierarchy else names
+
+
 class NationalOnly:
     """Permissions for the national admin; ``read_only`` tables cannot be changed here."""
 
     read_only = False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Django allows a filter on any field from the URL; only the declared ones here.
+        return lookup.split("__")[0] in _declared_filters(self) and super().lookup_allowed(
+            lookup, value, request)
+
+    def _audit(self, request, obj_or_label, verb: str, message="") -> None:
+        AuditEntry.objects.create(
+            actor=request.user, action=AuditEntry.Action.ADMIN_CHANGE,
+            target=f"{self.model._meta.label_lower}:{getattr(obj_or_label, 'pk', obj_or_label)}"
+            [:100], detail={"change": verb, "message": str(message)[:500]})
+
+    def log_addition(self, request, obj, message):
+        self._audit(request, obj, "add", message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._audit(request, obj, "change", message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._audit(request, obj, "delete")
+        return super().log_deletions(request, queryset)
 
     def has_module_permission(self, request):
         return is_national_admin(request)
@@ -122,8 +154,15 @@ class MembershipAdmin(NationalOnly, admin.ModelAdmin):
 
 @admin.register(User, site=site)
 class StaffUserAdmin(NationalOnly, UserAdmin):
-    list_display = ["username", "email", "first_name", "is_active", "last_login"]
+    """Staff accounts only: reporters' accounts (names, e-mail addresses) stay out."""
+
+    list_display = ["username", "is_active", "last_login"]
     list_filter = ["is_active"]
+    search_fields = ["username"]
+
+    def get_queryset(self, request):
+        staff = Membership.objects.filter(user=OuterRef("pk"))
+        return super().get_queryset(request).filter(Exists(staff))
 
 
 @admin.register(ReferenceDataset, site=site)
@@ -138,11 +177,3 @@ class AuditEntryAdmin(NationalOnly, admin.ModelAdmin):
     list_display = ["at", "actor", "action", "target"]
     list_filter = ["action"]
     search_fields = ["target"]
-
-
-@admin.register(OutboundMessage, site=site)
-class OutboundMessageAdmin(NationalOnly, admin.ModelAdmin):
-    read_only = True
-    list_display = ["created_at", "channel", "purpose", "status", "attempts"]
-    list_filter = ["status", "channel"]
-    exclude = ["recipient", "body"]  # citizens' addresses and messages stay out of the admin

@@ -1,39 +1,125 @@
 """Redact personal data from text before it is published.
 
 Covers what DESIGN §2 names: NIK (16-digit population numbers), Indonesian phone
-numbers, e-mail addresses and vehicle plate numbers. Redaction is deliberately
-greedy for digits: a public page that loses a long number is better than one that
-publishes somebody's NIK.
+numbers, e-mail addresses and vehicle plate numbers, plus the reporter's own name,
+e-mail address and phone number wherever they appear (the system knows them; an
+anonymous reporter often signs the text). Redaction is deliberately greedy:
+a public page that loses a long number or a word is better than one that
+publishes somebody's NIK. Reports may be published with no human review
+(auto-dispatch), so the patterns take the spellings people really type:
+``hp081234567890``, ``0812 3456 7890``, ``0812/3456/7890``, ``+62 (812) 3456-7890``,
+full-width digits, lower-case plates, ``nama(at)domain.com``.
 """
 
 import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 NIK = "[NIK]"
 PHONE = "[TELEPON]"
 EMAIL = "[EMAIL]"
 PLATE = "[NOPOL]"
+NAME = "[NAMA]"
 
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# 16 digits, possibly grouped by spaces, dots or hyphens (e.g. 3578 0101 0101 0001).
-_NIK_RE = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)")
+# Between digits people put spaces (often several), dots, hyphens, slashes or commas.
+_SEP = r"[ \t.\-/]{0,3}"
+_AT = r"(?:@|\s*[(\[{<]\s*(?:at|et|@)\s*[)\]}>]\s*|\s+(?:at|et)\s+)"
+_DOT = r"(?:\.|\s*[(\[{<]\s*(?:dot|titik)\s*[)\]}>]\s*|\s+(?:dot|titik)\s+)"
+_EMAIL_RE = re.compile(
+    rf"[\w.+-]+\s*{_AT}\s*[\w-]+(?:\s*{_DOT}\s*[\w-]+)*\s*{_DOT}\s*"
+    r"(?:com|id|net|org|co|ac|go|sch|or|web|my|info|biz|edu|gov|io|me|us|uk|sg|au)\b",
+    re.UNICODE | re.IGNORECASE)
+_PLAIN_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# 16 digits, possibly grouped (e.g. 3578 0101 0101 0001).
+_NIK_RE = re.compile(rf"(?<!\d)\d(?:{_SEP}\d){{15}}(?!\d)")
 # +62 / 62 / 0 followed by a mobile or area-code number, 8-13 digits in all, any grouping.
-_PHONE_RE = re.compile(r"(?<![\w+])(?:\+62|62|0)[ .-]?\(?\d{2,4}\)?(?:[ .-]?\d){5,10}(?!\d)")
+# Letters right before are allowed ("hp0812..."), digits are not.
+_PHONE_RE = re.compile(
+    rf"(?<!\d)(?:\+\s*62|\(\s*\+?62\s*\)|62|0){_SEP}\(?\d{{2,4}}\)?"
+    rf"(?:{_SEP}\d){{5,10}}(?!\d)")
+# Long digit runs that look like a number written without its prefix (812-3456-7890).
+# No dots here: "850.000.000" is an amount of rupiah, not a phone.
+_BARE_MOBILE_RE = re.compile(r"(?<![\d.,])8[1-9]\d(?:[ \t\-/]{0,3}\d){6,9}(?![\d.,])")
 # Plate regions of Indonesia; a closed list keeps "RT 05 RW" and friends out.
 _PLATE_PREFIXES = (
     "A B D E F G H K L M N P R S T W Z AA AB AD AE AG BA BB BD BE BG BH BK BL BM BN BP "
     "DA DB DC DD DE DG DH DK DL DM DN DR DS DT DW EA EB ED KB KH KT KU PA PB PG PT PY"
 ).split()
 _PLATE_RE = re.compile(
-    r"\b(?:" + "|".join(sorted(_PLATE_PREFIXES, key=len, reverse=True)) + r")"
-    r"[ -]?\d{1,4}[ -]?[A-Z]{1,3}\b"
-)
+    r"(?<![\w])(?:" + "|".join(sorted(_PLATE_PREFIXES, key=len, reverse=True)) + r")"
+    r"[ \-.]{0,2}\d{1,4}[ \-.]{0,2}[A-Z]{1,3}(?![\w])", re.IGNORECASE)
+# Words of a name that are titles or too short to identify anybody.
+_NAME_SKIP = frozenset("bapak ibu pak bu sdr sdri saudara saudari mas mbak bin binti dan the "
+                       "dr drs ir hj h st se sh mm".split())
 
 
-def redact(text: str) -> str:
-    """Return text with NIK, phone numbers, e-mail addresses and plates replaced by markers."""
+@dataclass(frozen=True)
+class Identity:
+    """What the system knows about a reporter: redacted wherever it appears in public text."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def _digits(value: str) -> str:
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", value) if ch.isdigit())
+    if digits.startswith("62"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _own_phone(text: str, phone: str) -> str:
+    target = _digits(phone)
+    if len(target) < 6:
+        return text
+    core = target.lstrip("0")
+    pattern = _SEP.join(re.escape(ch) for ch in core)
+    return re.sub(rf"(?<!\d)(?:(?:\+\s*)?62|0)?{_SEP}{pattern}(?!\d)", PHONE, text)
+
+
+def _own_name(text: str, name: str) -> str:
+    words = [w for w in re.findall(r"\w+", name, re.UNICODE)
+             if len(w) >= 3 and w.lower() not in _NAME_SKIP]
+    if name.strip():
+        text = re.sub(re.escape(name.strip()), NAME, text, flags=re.IGNORECASE)
+    for word in sorted(set(words), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", NAME, text, flags=re.IGNORECASE)
+    return text
+
+
+def _own(text: str, identity: Identity) -> str:
+    if identity.email.strip():
+        email = identity.email.strip()
+        text = re.sub(re.escape(email), EMAIL, text, flags=re.IGNORECASE)
+        local = email.split("@", 1)[0]
+        if len(local) >= 4:  # "budi.santoso (at) ..." written out by hand
+            text = re.sub(rf"(?<![\w.]){re.escape(local)}(?![\w])", EMAIL, text,
+                          flags=re.IGNORECASE)
+    if identity.phone.strip():
+        text = _own_phone(text, identity.phone)
+    if identity.name.strip():
+        text = _own_name(text, identity.name)
+    return text
+
+
+def redact(text: str, identity: Identity | None = None) -> str:
+    """Return text with NIK, phone numbers, e-mail addresses, plates and the reporter's own
+    name, e-mail and phone replaced by markers."""
     if not text:
         return text
+    # Full-width and other compatibility forms (０８１２, ＠) become plain characters first.
+    text = unicodedata.normalize("NFKC", text)
+    if identity is not None:
+        text = _own(text, identity)
     text = _EMAIL_RE.sub(EMAIL, text)
+    text = _PLAIN_EMAIL_RE.sub(EMAIL, text)
     text = _NIK_RE.sub(NIK, text)
     text = _PHONE_RE.sub(PHONE, text)
+    text = _BARE_MOBILE_RE.sub(PHONE, text)
     return _PLATE_RE.sub(PLATE, text)
+
+
+def redact_all(texts: Iterable[str], identity: Identity | None = None) -> list[str]:
+    return [redact(text, identity) for text in texts]

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from aduan.agencies.models import Agency, Membership, Role
 from aduan.errors import NotFound, ReportNotFound
@@ -24,7 +23,7 @@ from .models import (
     ResponseDraft,
     Visibility,
 )
-from .workflow import OPEN_STATUSES, Action, Actor
+from .workflow import Action, Actor
 
 # Roles that read the reports their agencies hold or held.
 READER_ROLES = frozenset({Role.AGENCY_ADMIN, Role.UNIT_ADMIN, Role.LIAISON, Role.LEADER,
@@ -38,8 +37,11 @@ class View(IntEnum):
 
     PUBLIC = 0
     REPORTER = 1
-    STAFF = 2
-    NATIONAL = 3
+    # An agency the report was forwarded away from: what it saw up to the forward
+    # (``former_cutoff``), plus the status and the current holder's name (ADR 0008).
+    FORMER = 2
+    STAFF = 3
+    NATIONAL = 4
 
 
 @dataclass(frozen=True)
@@ -104,15 +106,10 @@ def is_reporter(caller: Caller, report: Report) -> bool:
     return caller.user is not None and report.reporter_id == caller.user.pk
 
 
-def _is_overdue(report: Report) -> bool:
-    now = timezone.now()
-    dues = (report.verification_due, report.followup_due, report.resolution_due)
-    return report.status in OPEN_STATUSES and any(d is not None and d < now for d in dues)
-
-
 def _supervises(caller: Caller, report: Report) -> bool:
-    return caller.has_role(Role.SUPERVISOR) and (
-        report.escalation_level >= SUPERVISOR_LEVEL or _is_overdue(report))
+    # DESIGN: the supervisor (Ombudsman) reads a report from its referral, escalation
+    # level 3, not as soon as a deadline passes.
+    return caller.has_role(Role.SUPERVISOR) and report.escalation_level >= SUPERVISOR_LEVEL
 
 
 def relations(caller: Caller, report: Report) -> set[str]:
@@ -133,17 +130,33 @@ def relations(caller: Caller, report: Report) -> set[str]:
     return found
 
 
-def _agency_reads(caller: Caller, report: Report) -> bool:
+def _agency_access(caller: Caller, report: Report) -> list:
+    """The ``until`` of each access row of the caller's agencies (None: current access)."""
     codes = caller.agencies_with(READER_ROLES)
-    return bool(codes) and ReportAccess.objects.filter(report=report, agency__in=codes).exists()
+    if not codes:
+        return []
+    return list(ReportAccess.objects.filter(report=report, agency__in=codes)
+                .values_list("until", flat=True))
+
+
+def former_cutoff(caller: Caller, report: Report):
+    """When the caller's agencies lost the report to a forward, or None if they hold it
+    (or never did). Events and files after this moment are not theirs to read."""
+    untils = _agency_access(caller, report)
+    if not untils or any(until is None for until in untils):
+        return None
+    return max(untils)
 
 
 def view_level(caller: Caller, report: Report) -> View | None:
     """The most the caller may see of the report, or None if it must stay unknown."""
     if caller.is_national_admin:
         return View.NATIONAL
-    if _agency_reads(caller, report) or _supervises(caller, report):
+    untils = _agency_access(caller, report)
+    if any(until is None for until in untils) or _supervises(caller, report):
         return View.STAFF
+    if untils:
+        return View.FORMER
     if is_reporter(caller, report):
         return View.REPORTER
     if report.is_public:
@@ -174,7 +187,7 @@ def reporter_identity_visible(report: Report, view: View) -> bool:
     """
     if view == View.REPORTER:
         return True
-    if view >= View.STAFF:
+    if view >= View.FORMER:
         return not report.anonymous
     return False
 
@@ -184,7 +197,7 @@ def public_name_visible(report: Report) -> bool:
 
 
 def event_visibilities(view: View) -> list[str]:
-    if view >= View.STAFF:
+    if view >= View.FORMER:
         return list(Visibility.values)
     if view == View.REPORTER:
         return [Visibility.PUBLIC, Visibility.REPORTER]
@@ -204,6 +217,7 @@ def reports_visible_to(caller: Caller, scope: str) -> QuerySet[Report]:
         q = Q(pk__in=[])
         codes = caller.agencies_with(READER_ROLES)
         if codes:
+            # Former holders keep the report in their listings (status and holder).
             q |= Exists(ReportAccess.objects.filter(report=OuterRef("pk"), agency__in=codes))
         if caller.has_role(Role.SUPERVISOR):
             q |= Q(escalation_level__gte=SUPERVISOR_LEVEL)
@@ -262,7 +276,7 @@ class Policy:
         return None
 
 
-def attachment_visible(attachment: Attachment, view: View) -> bool:
+def attachment_visible(attachment: Attachment, view: View, cutoff=None) -> bool:
     """Who sees an attachment.
 
     Reporters' files are never public: a photo or scan may show who sent it, and
@@ -271,6 +285,8 @@ def attachment_visible(attachment: Attachment, view: View) -> bool:
     """
     if view >= View.STAFF:
         return True
+    if view == View.FORMER:
+        return attachment.created_at <= (cutoff or attachment.created_at)
     if view == View.REPORTER:
         return attachment.visibility != Visibility.STAFF
     return (attachment.visibility == Visibility.PUBLIC and not attachment.from_reporter
@@ -284,7 +300,8 @@ def attachment_get_for_caller(caller: Caller, public_id: str) -> tuple[Attachmen
     if attachment is None:
         raise NotFound()
     level = view_level(caller, attachment.report)
-    if level is None or not attachment_visible(attachment, level):
+    cutoff = former_cutoff(caller, attachment.report) if level == View.FORMER else None
+    if level is None or not attachment_visible(attachment, level, cutoff):
         raise NotFound()
     return attachment, level
 

@@ -3,12 +3,14 @@
 Images are decoded and re-encoded by Pillow: the new file carries the pixels only,
 so EXIF (with its GPS position, camera serial and time), XMP, ICC and comments are
 gone, and a file that only pretends to be an image is refused. PDFs are rewritten
-page by page by pypdf, leaving their metadata (an anonymous reporter's name is often
-the PDF's "author"), scripts and annotations behind, and are served only as downloads.
+page by page (``pdfclean``), their pictures re-encoded too, and are served only as
+downloads. Pixels, pages and cleaning time are capped: a small file must not cost
+a worker seconds and hundreds of megabytes (decompression and page bombs).
 """
 
 import io
 import uuid
+import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,20 +18,30 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError as PdfError
+# The decoders of the formats we accept, registered for Image.open(formats=...).
+from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401
 
 from aduan.errors import InvalidInput
 
 from .models import Attachment, Report, ReportEvent, ResponseDraft
+from .pdfclean import PdfRefused, pdf_clean
 
-IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# MPO is what phone cameras write for a JPEG with a depth or preview frame.
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png",
+                 "WEBP": "image/webp"}
+# Pillow's JPEG opener hands MPO files over to its MPO reader itself.
+OPEN_FORMATS = ["JPEG", "PNG", "WEBP"]
 PDF_TYPE = "application/pdf"
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 # Long side of a stored photo: enough to read a sign or a receipt, small enough for phones.
 MAX_SIDE = 2560
-# Decoding bigger pictures could exhaust memory (decompression bombs).
-MAX_PIXELS = 50_000_000
+# Decoding bigger pictures could exhaust memory (decompression bombs): 40 MP is more
+# than any phone camera takes. Pillow itself refuses at twice this.
+MAX_PIXELS = 40_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+MAX_PDF_PAGES = 50
+# Seconds one PDF may take to clean; beyond it the sender is asked for a smaller one.
+MAX_CLEAN_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,8 @@ class Upload:
 
     name: str
     data: bytes
+    # The upload handler stopped keeping its bytes (too large, or one file too many).
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,12 +73,22 @@ def _refuse(upload: Upload, reason: str) -> InvalidInput:
                         field="attachments")
 
 
+def _open(data: bytes) -> Image.Image:
+    with warnings.catch_warnings():
+        # The explicit pixel check gives the sender a clear message instead.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return Image.open(io.BytesIO(data), formats=OPEN_FORMATS)
+
+
 def _clean_image(upload: Upload) -> Prepared:
     try:
-        with Image.open(io.BytesIO(upload.data)) as probe:
+        with _open(upload.data) as probe:
             fmt = probe.format
             if probe.width * probe.height > MAX_PIXELS:
-                raise _refuse(upload, _("the picture is too large (more than 50 megapixels)."))
+                raise _refuse(upload, _("the picture is too large (more than %(mp)d "
+                                        "megapixels).") % {"mp": MAX_PIXELS // 1_000_000})
+            # JPEG decodes straight at a fraction of its size when it is to be scaled down.
+            probe.draft(None, (MAX_SIDE, MAX_SIDE))
             probe.load()
             image = ImageOps.exif_transpose(probe)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
@@ -86,23 +110,12 @@ def _clean_image(upload: Upload) -> Prepared:
 
 
 def _clean_pdf(upload: Upload) -> Prepared:
-    """Rewrite the PDF page by page: the document information (author, creator, dates),
-    XMP metadata, embedded files, scripts, form actions and annotations stay behind."""
     try:
-        reader = PdfReader(io.BytesIO(upload.data))
-        if reader.is_encrypted:
-            raise _refuse(upload, _("password-protected PDFs are not accepted."))
-        writer = PdfWriter()
-        for page in reader.pages:
-            for key in ("/Annots", "/AA", "/Metadata"):
-                if key in page:
-                    del page[key]
-            writer.add_page(page)
-        out = io.BytesIO()
-        writer.write(out)
-    except PdfError:
-        raise _refuse(upload, _("the PDF is incomplete or damaged.")) from None
-    return Prepared(out.getvalue(), PDF_TYPE, ".pdf")
+        data = pdf_clean(upload.data, max_pages=MAX_PDF_PAGES, max_pixels=MAX_PIXELS,
+                         max_seconds=MAX_CLEAN_SECONDS)
+    except PdfRefused as exc:
+        raise _refuse(upload, exc.reason) from None
+    return Prepared(data, PDF_TYPE, ".pdf")
 
 
 def attachments_prepare(uploads: list[Upload]) -> list[Prepared]:
@@ -110,14 +123,14 @@ def attachments_prepare(uploads: list[Upload]) -> list[Prepared]:
 
     Done before the report is locked: re-encoding takes time and needs no lock.
     """
-    uploads = [u for u in uploads if u.data]
+    uploads = [u for u in uploads if u.data or u.truncated]
     max_files, max_bytes = limits()
     if len(uploads) > max_files:
         raise InvalidInput(ngettext("Attach at most %(n)d file.", "Attach at most %(n)d files.",
                                     max_files) % {"n": max_files}, field="attachments")
     prepared = []
     for upload in uploads:
-        if len(upload.data) > max_bytes:
+        if upload.truncated or len(upload.data) > max_bytes:
             raise _refuse(upload, _("the file is larger than %(mb)d MB.")
                           % {"mb": max_bytes // (1024 * 1024)})
         if upload.data.startswith(b"%PDF-"):

@@ -244,6 +244,9 @@ class ReportAccess(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="access")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField()
+    # Set when the report was forwarded away from this agency's line: it then reads
+    # only what happened up to this moment, plus the status and the current holder.
+    until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "agency"],

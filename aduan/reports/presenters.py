@@ -16,6 +16,7 @@ from .access import (
     View,
     attachment_visible,
     event_visibilities,
+    former_cutoff,
     public_name_visible,
     relations,
     reporter_identity_visible,
@@ -146,7 +147,7 @@ def similar_summary(report: Report, score: float, *, full: bool) -> dict:
 
 
 def event_data(event: ReportEvent, view: View) -> dict:
-    staff = view >= View.STAFF
+    staff = view >= View.FORMER
     # Staff identities are for staff; a reporter's account is never shown through events.
     show_actor = staff and event.actor_role not in (Actor.REPORTER, Actor.SYSTEM)
     return {
@@ -160,13 +161,25 @@ def event_data(event: ReportEvent, view: View) -> dict:
         "message": (event.message if view >= View.REPORTER else event.public_message) or None,
         "actor_role": event.actor_role,
         "actor": event.actor.get_username() if show_actor and event.actor_id else None,
-        "data": event.data,
+        "data": event.data if staff else _without_references(event.data),
     }
 
 
-def events_for(report: Report, view: View) -> list[dict]:
-    events = (ReportEvent.objects.filter(report=report, visibility__in=event_visibilities(view))
-              .select_related("actor", "from_agency", "to_agency").order_by("created_at", "id"))
+# Event data naming another report: the reporter sees the original of a duplicate in
+# ``report_data["duplicate_of"]``, and only when they may see that report.
+_REFERENCES = ("duplicate_of", "other")
+
+
+def _without_references(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key not in _REFERENCES}
+
+
+def events_for(report: Report, view: View, caller: Caller | None = None) -> list[dict]:
+    """The history the caller may read; a former holder's ends at the forward away."""
+    events = ReportEvent.objects.filter(report=report, visibility__in=event_visibilities(view))
+    if view == View.FORMER:
+        events = events.filter(created_at__lte=former_cutoff(caller, report))
+    events = events.select_related("actor", "from_agency", "to_agency").order_by("created_at", "id")
     return [event_data(event, view) for event in events]
 
 
@@ -177,9 +190,11 @@ def attachment_data(attachment: Attachment) -> dict:
             "draft_id": attachment.draft_id, "from_reporter": attachment.from_reporter}
 
 
-def attachments_for(report: Report, view: View) -> list[dict]:
+def attachments_for(report: Report, view: View, caller: Caller | None = None) -> list[dict]:
     rows = Attachment.objects.filter(report=report).order_by("created_at", "id")
-    return [attachment_data(a) for a in rows if attachment_visible(_with_report(a, report), view)]
+    cutoff = former_cutoff(caller, report) if view == View.FORMER else None
+    return [attachment_data(a) for a in rows
+            if attachment_visible(_with_report(a, report), view, cutoff)]
 
 
 def _with_report(attachment: Attachment, report: Report) -> Attachment:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from aduan.agencies.models import Agency, Role
 from aduan.errors import InvalidInput
 
-from .access import READER_ROLES, Caller, reports_visible_to
+from .access import READER_ROLES, SUPERVISOR_LEVEL, Caller, reports_visible_to
 from .models import CLOCKED_STATUSES, DraftStatus, Report, ResponseDraft
 from .search import search
 from .workflow import HELD, Status
@@ -170,7 +170,8 @@ def _queue_base(caller: Caller, queue: str) -> QuerySet:
     if queue == "overdue":
         reports = reports.filter(due_at__lt=timezone.now())
         if caller.has_role(Role.SUPERVISOR) and not national:
-            return reports  # the Ombudsman watches every late report
+            # The Ombudsman sees a late report once it is referred (DESIGN: level 3).
+            return reports.filter(escalation_level__gte=SUPERVISOR_LEVEL)
     if national and queue != "held":
         return reports
     return reports.filter(holder__in=_subtree_codes(caller, _HOLDING_ROLES))

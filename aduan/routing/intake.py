@@ -11,7 +11,11 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from aduan.accounts.challenge import attempt_allowed
+from aduan.accounts.ratelimit import rate_hit
+from aduan.errors import RateLimited
 from aduan.reports.attachments import Prepared
 from aduan.reports.models import Report
 from aduan.reports.services import NewReport, report_submit
@@ -21,10 +25,33 @@ from .tasks import routing_kick
 
 
 def report_intake(*, data: NewReport, user=None, now: datetime | None = None,
-                  attachments: list[Prepared] = ()) -> tuple[Report, str]:
-    """File a new report from any door and hand it to the router; return it with its PIN."""
+                  attachments: list[Prepared] = (), client: str | None = None,
+                  proof: str = "", client_scope: str = "submit_client") -> tuple[Report, str]:
+    """File a new report from any door and hand it to the router; return it with its PIN.
+
+    A door serving the public passes ``client`` (its caller's address): submissions are
+    then limited per client (``client_scope``; past it a solved ``proof`` is needed) and
+    per reporter identity (e-mail, phone, account: refused past it). Internal doors
+    (demo, imports) pass nothing.
+    """
+    if client is not None:
+        submission_allowed(data=data, user=user, client=client, proof=proof,
+                           client_scope=client_scope)
     return report_submit(data=data, user=user, now=now, attachments=attachments,
                          after_insert=_queue_routing)
+
+
+def submission_allowed(*, data: NewReport, user, client: str, proof: str,
+                       client_scope: str) -> None:
+    attempt_allowed([(client_scope, client)], proof)
+    identities = [data.reporter_email.strip().lower(), "".join(
+        ch for ch in data.reporter_phone if ch.isdigit()),
+        f"user:{user.pk}" if user is not None and user.is_authenticated else ""]
+    # Every identity is counted; one over its limit refuses the submission.
+    if not all([rate_hit("submit_identity", identity) for identity in identities]):
+        raise RateLimited(_("Too many reports from this e-mail address, phone number or "
+                            "account today; add to an earlier report instead, or try "
+                            "again tomorrow."))
 
 
 def _queue_routing(report: Report) -> None:

@@ -1,20 +1,27 @@
 """Helpers the portal and back-office views share: uploads, domain errors, listings, report pages."""
 
+import json
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from aduan.accounts.challenge import challenge_create
 from aduan.agencies.models import Category, Region
 from aduan.errors import DomainError, NotFound, ReportNotFound
 from aduan.lib import tracking
 from aduan.reports.attachments import Upload, attachments_prepare
-
-# Read at most this much of one uploaded file; anything larger is refused anyway.
-_READ_LIMIT = 64 * 1024 * 1024
-
+from aduan.reports.attachments import limits as attachments_limits
 
 def uploads_from(files) -> list:
-    """Cleaned attachments from a form's ``attachments`` list (raises InvalidInput)."""
-    uploads = [Upload(name=f.name or "", data=f.read(_READ_LIMIT)) for f in files or []]
+    """Cleaned attachments from a form's ``attachments`` list (raises InvalidInput).
+
+    The upload handler (``web.uploads``) has already stopped reading files beyond the
+    limits; they arrive ``truncated`` and are refused with the usual message.
+    """
+    max_bytes = attachments_limits()[1]
+    uploads = [Upload(name=f.name or "", data=b"" if getattr(f, "truncated", False)
+                      else f.read(max_bytes + 1),
+                      truncated=getattr(f, "truncated", False)) for f in files or []]
     return attachments_prepare(uploads)
 
 
@@ -51,4 +58,19 @@ def render_report_page(request, tracking_id: str, url_name: str, context_of, tem
         context = context_of(request, canonical)
     except ReportNotFound:
         raise Http404() from None
-    return render(request, template, context)
+    # A report page may carry the unredacted text or a reporter's contact details.
+    return no_store(render(request, template, context))
+
+
+def challenge_context(needed: bool) -> dict:
+    """Template context for ``web/_challenge.html``: a fresh proof-of-work check if needed."""
+    if not needed:
+        return {"challenge": None}
+    challenge = challenge_create()
+    return {"challenge": challenge, "challenge_json": json.dumps(challenge)}
+
+
+def no_store(response):
+    """Keep a page with a PIN or a report's private text out of every cache and history."""
+    response["Cache-Control"] = "no-store"
+    return response

@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aduan.accounts.login import account_authenticate
+from aduan.accounts.ratelimit import client_key, rate_exceeded
 from aduan.channels.messages import notices_for, notices_mark_read
 from aduan.errors import InvalidInput, RateLimited
 from aduan.reports.access import caller_for_user
 from aduan.reports.models import ReportEvent
 from aduan.reports.selectors import queue_counts, queues_for, report_queue
+from aduan.web.helpers import challenge_context
 
 from ..forms import StaffLoginForm
 from .base import staff_required
@@ -35,6 +37,7 @@ def _login_error(request, form) -> str | None:
         user = account_authenticate(request, username=form.cleaned_data["username"],
                                     password=form.cleaned_data["password"])
     except RateLimited as exc:
+        request.aduan_challenge = True
         return str(exc.message)
     if user is None:
         return _("The user name or the password is not right.")
@@ -55,7 +58,7 @@ def _login(request):
             return redirect("backoffice:home")
         form.add_error(None, error)
     return render(request, "backoffice/login.html",
-                  {"form": form, "next": request.GET.get("next", "")},
+                  {"form": form, **_challenge(request), "next": request.GET.get("next", "")},
                   status=422 if form.errors else 200)
 
 
@@ -111,3 +114,9 @@ def notices(request):
                     .values_list("pk", "report__tracking_id"))
     return render(request, "backoffice/notices.html", {
         "notices": [(n, tracking.get(n.event_id)) for n in rows]})
+
+
+def _challenge(request) -> dict:
+    """A proof-of-work check once this client or the typed account passed its limit."""
+    return challenge_context(getattr(request, "aduan_challenge", False)
+                             or rate_exceeded("login_client", client_key(request)))

@@ -109,7 +109,8 @@ def _context(request, tracking_id: str, bound: dict | None = None) -> dict:
     return {
         "report": report_detail(report, view, caller), "view": int(view),
         "is_national": view == View.NATIONAL,
-        "events": events_for(report, view), "attachments": attachments_for(report, view),
+        "events": events_for(report, view, caller),
+        "attachments": attachments_for(report, view, caller),
         "actions": [(a, Action(a).label, bound.get(a) or _form_for(a, caller, report))
                     for a in actions],
         "draft": draft, "signoff_required": policy.required if report.holder_id else False,

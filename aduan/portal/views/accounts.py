@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aduan.accounts.login import account_authenticate
+from aduan.accounts.ratelimit import client_key, rate_exceeded
 from aduan.accounts.services import reporter_register, user_for_login
 from aduan.errors import InvalidInput, RateLimited
 from aduan.reports.access import caller_for_user
 from aduan.reports.presenters import report_summary
 from aduan.reports.selectors import REPORTER_TABS, ReportFilters, report_list
-from aduan.web.helpers import add_domain_error, names_for
+from aduan.web.helpers import add_domain_error, challenge_context, names_for
 
 from ..forms import LoginForm, RegisterForm
 
@@ -57,6 +58,7 @@ def _login_error(request, form) -> str | None:
         user = account_authenticate(request, username=account.get_username() if account
                                     else typed, password=form.cleaned_data["password"])
     except RateLimited as exc:
+        request.aduan_challenge = True
         return str(exc.message)
     if user is None:
         return _("The e-mail address or the password is not right.")
@@ -73,7 +75,7 @@ def log_in(request):
             return redirect(_next_url(request, "portal:my_reports"))
         form.add_error(None, error)
     return render(request, "portal/login.html",
-                  {"form": form, "next": _next_url(request, "")},
+                  {"form": form, **_challenge(request), "next": _next_url(request, "")},
                   status=422 if form.errors else 200)
 
 
@@ -100,3 +102,9 @@ def my_reports(request):
     return render(request, "portal/my_reports.html", {
         "tab": tab, "tabs": list(TAB_LABELS.items()), "rows": rows,
         "next_cursor": next_cursor})
+
+
+def _challenge(request) -> dict:
+    """A proof-of-work check once this client or the typed account passed its limit."""
+    return challenge_context(getattr(request, "aduan_challenge", False)
+                             or rate_exceeded("login_client", client_key(request)))

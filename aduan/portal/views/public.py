@@ -70,7 +70,8 @@ def _report_context(request, tracking_id: str, forms: dict | None = None) -> dic
     forms = forms or {}
     return {
         "report": data, "view": int(view), "is_reporter": view == View.REPORTER,
-        "events": events_for(report, view), "attachments": attachments_for(report, view),
+        "events": events_for(report, view, caller),
+        "attachments": attachments_for(report, view, caller),
         "actions": actions,
         "forms": {a: forms.get(a) or (RatingForm() if a == "close" else MessageForm())
                   for a in actions},

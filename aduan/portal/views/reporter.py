@@ -12,7 +12,7 @@ from aduan.lib import tracking
 from aduan.reports import services
 from aduan.reports.access import report_get_for_caller
 from aduan.routing.services import report_support
-from aduan.web.helpers import add_domain_error, not_found_on, uploads_from
+from aduan.web.helpers import add_domain_error, no_store, not_found_on, uploads_from
 
 from ..auth import portal_caller
 from ..forms import MessageForm, RatingForm
@@ -70,7 +70,7 @@ def reporter_action(request, tracking_id: str, action: str):
         not_found_on(exc)
         raise
     context["failed_action"] = action
-    return render(request, "portal/report.html", context, status=422)
+    return no_store(render(request, "portal/report.html", context, status=422))
 
 
 @require_POST

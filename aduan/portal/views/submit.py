@@ -1,5 +1,7 @@
 """Sending a report, its receipt, and following it with a tracking ID and PIN."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.forms.utils import ErrorDict
@@ -8,14 +10,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from aduan.errors import DomainError, RateLimited, ReportNotFound
+from aduan.accounts.ratelimit import client_key, rate_exceeded
+from aduan.errors import ChallengeRequired, DomainError
 from aduan.lib import tracking
 from aduan.reports import services
 from aduan.reports.models import Channel
 from aduan.reports.presenters import similar_summary
 from aduan.routing.intake import report_intake
 from aduan.routing.similar import similar_for_new_report
-from aduan.web.helpers import add_domain_error, names_for, uploads_from
+from aduan.web.helpers import (
+    add_domain_error,
+    challenge_context,
+    names_for,
+    no_store,
+    uploads_from,
+)
 
 from .. import regions
 from ..auth import SESSION_RECEIPT, pin_unlock, portal_caller
@@ -48,11 +57,16 @@ def _submit(request, form: ReportForm, picker) -> HttpResponse | None:
     try:
         prepared = uploads_from(form.cleaned_data["attachments"])
         report, pin = report_intake(data=_new_report(form, picker.code),
-                                      user=request.user, attachments=prepared)
+                                    user=request.user, attachments=prepared,
+                                    client=client_key(request),
+                                    proof=request.POST.get("proof", ""))
     except DomainError as exc:
+        if isinstance(exc, ChallengeRequired):
+            request.aduan_challenge = True
         add_domain_error(form, exc, FIELD_OF)
         return None
-    request.session[SESSION_RECEIPT] = {"tracking_id": report.tracking_id, "pin": pin}
+    request.session[SESSION_RECEIPT] = {"tracking_id": report.tracking_id, "pin": pin,
+                                        "at": time.time(), "shown": False}
     pin_unlock(request, report.tracking_id, report.pk)
     return redirect("portal:receipt")
 
@@ -100,52 +114,78 @@ def report_new(request):
                     return response
     tiles = settings.ADUAN["MAP_TILES_URL"]
     status = 422 if request.method == "POST" and form.errors else 200
+    challenge = getattr(request, "aduan_challenge", False) or (
+        rate_exceeded("submit_client", client_key(request)))
     return render(request, "portal/report_form.html", {
         "form": form, "picker": picker, "map_tiles": tiles, "similar": similar,
+        **challenge_context(challenge),
         "map_attribution": settings.ADUAN["MAP_ATTRIBUTION"],
         "had_files": bool(request.FILES),
     }, status=status)
 
 
+# After the receipt page, the PIN stays in the session only this long, for the file.
+RECEIPT_DOWNLOAD_SECONDS = 300
+
+
+def _receipt_pin(request, data: dict) -> str | None:
+    """The PIN while it may still be shown or saved; forgotten once its time is over."""
+    if data.get("pin") and time.time() - data.get("at", 0) <= RECEIPT_DOWNLOAD_SECONDS:
+        return data["pin"]
+    if data.get("pin"):
+        request.session[SESSION_RECEIPT] = {**data, "pin": None}
+    return None
+
+
 def receipt(request):
+    """The receipt: the PIN is shown once; a reload shows the tracking ID alone."""
     data = request.session.get(SESSION_RECEIPT)
     if not data:
         return redirect("portal:track")
-    return render(request, "portal/receipt.html", {
+    # Kept (for the file) only until the download or the few minutes are over.
+    kept = _receipt_pin(request, data)
+    request.session[SESSION_RECEIPT] = {**data, "shown": True, "pin": kept}
+    return no_store(render(request, "portal/receipt.html", {
         "tracking_id": data["tracking_id"], "display_id": tracking.display(data["tracking_id"]),
-        "pin": data["pin"], "site_url": settings.SITE_URL})
+        "pin": None if data.get("shown") else kept, "can_download": bool(kept),
+        "site_url": settings.SITE_URL}))
 
 
 def receipt_text(request):
+    """The receipt as a file, within a few minutes of sending; the PIN is then forgotten."""
     data = request.session.get(SESSION_RECEIPT)
-    if not data:
+    pin = _receipt_pin(request, data) if data else None
+    if not pin:
         return redirect("portal:track")
+    request.session[SESSION_RECEIPT] = {**data, "pin": None}
     body = "\n".join([
         _("Aduan — report receipt"), "",
         _("Tracking ID: %(id)s") % {"id": tracking.display(data["tracking_id"])},
-        _("PIN: %(pin)s") % {"pin": data["pin"]}, "",
+        _("PIN: %(pin)s") % {"pin": pin}, "",
         _("Follow your report at %(url)s/lacak/ with this tracking ID and PIN. Keep the PIN "
           "secret: whoever has it can read and answer for your report.")
         % {"url": settings.SITE_URL}, ""])
     response = HttpResponse(body, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="aduan-{data["tracking_id"]}.txt"')
-    response["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 @require_http_methods(["GET", "POST"])
 def track(request):
     form = TrackForm(request.POST or None,
                      initial={"tracking_id": request.GET.get("id", "")[:20]})
+    challenge = False
     if request.method == "POST" and form.is_valid():
         tracking_id = form.cleaned_data["tracking_id"]
         try:
-            report_id = services.report_pin_check(tracking_id=tracking_id,
-                                                  pin=form.cleaned_data["pin"])
-        except RateLimited as exc:
+            report_id = services.report_pin_check(
+                tracking_id=tracking_id, pin=form.cleaned_data["pin"],
+                client=client_key(request), proof=request.POST.get("proof", ""))
+        except ChallengeRequired as exc:
             form.add_error(None, str(exc.message))
-        except (services.WrongPin, ReportNotFound):
+            challenge = True
+        except services.WrongPin:
             # One message for both: the form must not tell which tracking IDs exist.
             form.add_error(None, _("The tracking ID or the PIN is not right. Check both and "
                                    "try again."))
@@ -154,5 +194,7 @@ def track(request):
             pin_unlock(request, canonical, report_id)
             messages.success(request, _("Report unlocked. You can follow it and answer here."))
             return redirect("portal:report", tracking_id=canonical)
+    challenge = challenge or rate_exceeded("pin_client", client_key(request))
     status = 422 if form.errors else 200
-    return render(request, "portal/track.html", {"form": form}, status=status)
+    return no_store(render(request, "portal/track.html",
+                           {"form": form, **challenge_context(challenge)}, status=status))

@@ -22,7 +22,7 @@ from aduan.errors import (
     ReportNotFound,
     Unauthenticated,
 )
-from aduan.lib.redact import redact
+from aduan.lib.redact import Identity, redact
 
 from .. import notifications
 from ..access import Caller, Policy, relations, view_level
@@ -79,6 +79,12 @@ def check_policy(report: Report, action: str) -> None:
         raise InvalidTransition(_POLICY_MESSAGES[refusal](), code=refusal)
 
 
+def reporter_identity(report: Report) -> Identity:
+    """The reporter's own name, e-mail and phone: staff often quote them in a public answer."""
+    return Identity(name=report.reporter_name, email=report.reporter_email,
+                    phone=report.reporter_phone)
+
+
 def append_event(report: Report, action: str, *, caller: Caller, actor: str, from_status: str,
             visibility: str, now: datetime, message: str = "", data: dict | None = None,
             from_agency_id: str | None = None, to_agency_id: str | None = None,
@@ -88,7 +94,8 @@ def append_event(report: Report, action: str, *, caller: Caller, actor: str, fro
         actor=caller.user if actor != Actor.SYSTEM else None, actor_role=actor,
         from_status=from_status, to_status=report.status,
         from_agency_id=from_agency_id, to_agency_id=to_agency_id,
-        message=message, public_message=redact(message) if public else "",
+        message=message,
+        public_message=redact(message, reporter_identity(report)) if public else "",
         data=data or {}, visibility=visibility,
     )
     event.save()
@@ -98,11 +105,20 @@ def append_event(report: Report, action: str, *, caller: Caller, actor: str, fro
 
 def grant_access(report: Report, agency: Agency, now: datetime) -> None:
     """Let the agency and every agency above it read the report, now and later."""
+    codes = agency.ancestor_codes
     ReportAccess.objects.bulk_create(
-        [ReportAccess(report=report, agency_id=code, granted_at=now)
-         for code in agency.ancestor_codes],
+        [ReportAccess(report=report, agency_id=code, granted_at=now) for code in codes],
         ignore_conflicts=True,
     )
+    # A report forwarded back to a former holder is fully theirs again.
+    ReportAccess.objects.filter(report=report, agency__in=codes, until__isnull=False) \
+        .update(until=None)
+
+
+def access_end(report: Report, *, keep: Agency, now: datetime) -> None:
+    """After a forward, agencies outside the new holder's line keep what they saw so far."""
+    ReportAccess.objects.filter(report=report, until__isnull=True) \
+        .exclude(agency__in=keep.ancestor_codes).update(until=now)
 
 
 def holding_agency(code: str | None, field: str) -> Agency:

@@ -18,12 +18,13 @@ from aduan.errors import (
 from aduan.lib import tracking
 
 from .. import notifications
-from ..access import Caller, view_level
+from ..access import Caller, View, view_level
 from ..attachments import Prepared
 from ..models import Report, ReportLink, Visibility
 from ..workflow import Action, ArchiveReason, Severity, Status
 from ._core import (
     SYSTEM_CALLER,
+    access_end,
     append_event,
     authorise,
     grant_access,
@@ -73,6 +74,7 @@ def report_forward(*, caller: Caller, report: Report, agency: str, reason: str) 
         report.forward_count += 1
         report.save(update_fields=["status", "holder", "forward_count", "updated_at"])
         grant_access(report, target, now)
+        access_end(report, keep=target, now=now)
         event = append_event(report, Action.FORWARD, caller=caller, actor=actor,
                         from_status=previous, visibility=Visibility.PUBLIC, now=now,
                         message=reason, from_agency_id=from_agency, to_agency_id=target.pk,
@@ -207,13 +209,16 @@ def report_link(*, caller: Caller, report: Report, other: str) -> Report:
     """Link two reports about the same problem; both histories record it."""
     now = timezone.now()
     canonical = tracking.normalize(other or "")
-    linked = Report.objects.filter(tracking_id=canonical).first() if canonical else None
-    if linked is None or view_level(caller, linked) is None or linked.pk == report.pk:
-        raise InvalidInput(_("Name another report you may see by its tracking ID."),
-                           field="other")
     with transaction.atomic():
         report = lock(report)
         actor = authorise(caller, report, Action.LINK)
+        linked = Report.objects.filter(tracking_id=canonical).first() if canonical else None
+        # Only a report the caller handles too: linking another agency's report would
+        # reveal that it exists and write into its history.
+        level = view_level(caller, linked) if linked is not None else None
+        if level is None or level < View.STAFF or linked.pk == report.pk:
+            raise InvalidInput(_("Name another report you may see by its tracking ID."),
+                               field="other")
         low, high = sorted((report.pk, linked.pk))
         _link, created = ReportLink.objects.get_or_create(
             report_id=low, other_id=high, defaults={"created_at": now, "created_by": caller.user})

@@ -5,21 +5,22 @@ Also the PIN check that lets a reporter without an account act on their report.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency, Category, Region
 from aduan.agencies.selectors import active_category, region_exists
 from aduan.deadlines.services import apply_deadlines
-from aduan.errors import InvalidInput, RateLimited, ReportNotFound
+from aduan.accounts.challenge import attempt_allowed
+from aduan.accounts.ratelimit import rate_clear
+from aduan.errors import InvalidInput
 from aduan.lib import pins, tracking
-from aduan.lib.redact import redact
+from aduan.lib.redact import Identity, redact
 
 from ..access import Caller
 from ..attachments import Prepared, attachments_store
@@ -83,6 +84,15 @@ def _validate_new(data: NewReport) -> tuple[Category | None, Region | None, Agen
     return category, region, agency
 
 
+def _identity(data: NewReport, user) -> Identity:
+    """Everything the reporter told us about themselves, to keep out of the public text."""
+    account = user if user is not None and user.is_authenticated else None
+    names = [data.reporter_name, account.get_full_name() if account else ""]
+    return Identity(name=" ".join(n for n in names if n).strip(),
+                    email=data.reporter_email or (account.email if account else ""),
+                    phone=data.reporter_phone or (getattr(account, "phone", "") if account else ""))
+
+
 def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
                   attachments: list[Prepared] = (),
                   after_insert: Callable[[Report], None] | None = None) -> tuple[Report, str]:
@@ -100,9 +110,10 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
     category, region, agency = _validate_new(data)
     pin = pins.generate()
     code = region.code if region else ""
+    identity = _identity(data, user)
     report = Report(
-        kind=data.kind, title=title, body=body, public_title=redact(title),
-        public_body=redact(body), occurred_on=data.occurred_on, region=region,
+        kind=data.kind, title=title, body=body, public_title=redact(title, identity),
+        public_body=redact(body, identity), occurred_on=data.occurred_on, region=region,
         province_code=code[:2], regency_code=code[:5] if len(code) >= 5 else "",
         address=data.address.strip(), latitude=data.latitude, longitude=data.longitude,
         category=category, requested_agency=agency, holder=agency,
@@ -145,30 +156,30 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
 
 # --- reporter authentication -------------------------------------------------------
 
+# Compared against when the tracking ID is unknown, so that both paths cost the same.
+_DUMMY_HASH = pins.make_hash("00000000", "unknown-report")
 
-def report_pin_check(*, tracking_id: str, pin: str, now: datetime | None = None) -> int:
-    """Return the report's id if the PIN is right; count failures and lock after too many."""
-    now = now or timezone.now()
-    canonical = tracking.normalize(tracking_id)
-    row = (Report.objects.filter(tracking_id=canonical)
-           .values("pk", "pin_hash", "pin_failures", "pin_locked_until").first()
+
+def report_pin_check(*, tracking_id: str, pin: str, client: str = "", proof: str = "",
+                     now: datetime | None = None) -> int:
+    """Return the report's id if the PIN is right; else ``WrongPin``.
+
+    Attempts are counted per tracking ID and per client, known ID or not, with the same
+    work on both paths, so neither the message nor the time tells whether an ID exists.
+    Past a limit the caller must solve a proof-of-work check (``ChallengeRequired``)
+    instead of being locked out: the real reporter can always get in.
+    """
+    canonical = tracking.normalize(tracking_id) or ""
+    attempt_allowed([("pin_report", canonical or tracking_id[:20]), ("pin_client", client)],
+                    proof)
+    row = (Report.objects.filter(tracking_id=canonical).values("pk", "pin_hash").first()
            if canonical else None)
-    if row is None:
-        raise ReportNotFound()
-    if row["pin_locked_until"] and row["pin_locked_until"] > now:
-        raise RateLimited(_("Too many wrong PINs for this report; try again later."))
-    if pins.check(pin, row["pin_hash"], _pin_keys()):
-        if row["pin_failures"]:
-            Report.objects.filter(pk=row["pk"]).update(pin_failures=0, pin_locked_until=None)
-        return row["pk"]
-    limits = settings.ADUAN
-    failures = row["pin_failures"] + 1
-    locked = (now + timedelta(minutes=limits["PIN_LOCK_MINUTES"])
-              if failures >= limits["PIN_MAX_FAILURES"] else None)
-    Report.objects.filter(pk=row["pk"]).update(
-        pin_failures=0 if locked else F("pin_failures") + 1, pin_locked_until=locked)
-    raise WrongPin()
+    right = pins.check(pin, row["pin_hash"] if row else _DUMMY_HASH, _pin_keys())
+    if row is None or not right:
+        raise WrongPin()
+    rate_clear("pin_report", canonical)
+    return row["pk"]
 
 
 class WrongPin(Exception):
-    """The PIN did not match (the caller decides between 401 and 404)."""
+    """The PIN did not match, or no such report (the caller decides between 401 and 404)."""

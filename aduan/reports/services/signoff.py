@@ -4,8 +4,10 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aduan.deadlines.services import apply_deadlines
+from aduan.errors import Forbidden
 
 from ..access import Caller
 from ..attachments import Prepared, attachments_store
@@ -38,6 +40,10 @@ def _decide_draft(report: Report, caller: Caller, status: str, note: str,
                   now: datetime) -> ResponseDraft:
     draft = (ResponseDraft.objects.select_for_update()
              .get(report=report, status=DraftStatus.PENDING))
+    if status == DraftStatus.SIGNED_OFF and draft.author_id == caller.user.pk:
+        # Four eyes: the sign-off exists so that somebody else reads the answer first.
+        raise Forbidden(_("You wrote this draft; another liaison officer must sign it off."),
+                        code="own_draft")
     draft.status, draft.decided_by, draft.decided_at = status, caller.user, now
     draft.decision_note = note
     draft.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])

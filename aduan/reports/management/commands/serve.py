@@ -36,7 +36,10 @@ class Command(BaseCommand):
         commands = [[os.path.join(bindir, "gunicorn"), "aduan.wsgi:application",
                      "--bind", f"{host}:{port}", "--workers", str(web_workers()),
                      "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
-                     "--graceful-timeout", "20"]]
+                     "--graceful-timeout", "20",
+                     # The longest request line gunicorn takes: a GET with a long query then
+                     # reaches Aduan, which answers in its JSON shape instead of HTML 414.
+                     "--limit-request-line", "8190"]]
         if not no_worker:
             commands.append([os.path.join(bindir, "aduan"), "worker", "--interval", "1"])
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aduan.settings"}
