@@ -9,7 +9,9 @@ every half minute.
 import logging
 import threading
 
+from django.conf import settings
 from django.db import close_old_connections
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from aduan.channels.tasks import outbox_safety_net
@@ -26,6 +28,8 @@ def _scheduler(stop: threading.Event) -> None:
             schedule_periodic()
             routing_safety_net()  # reports whose kick fell just after a routing sweep
             outbox_safety_net()  # messages whose kick was throttled away
+            for hook in settings.ADUAN["PERIODIC_HOOKS"]:  # e.g. statistics, open data
+                import_string(hook)()
         except Exception:  # a database hiccup must not kill the scheduler thread
             logger.exception("could not schedule the periodic sweep")
         finally:

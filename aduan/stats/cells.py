@@ -1,0 +1,79 @@
+"""Which rollup cells a fact adds to, and by how much (pure: no database).
+
+A cell key is ``<p|a>|<scope>|<scope code>|<YYYY-MM>|<dim>|<dim code>``: ``p`` cells
+leave confidential reports out (public pages), ``a`` cells count every report
+(staff of the subtree).
+"""
+
+from collections import Counter, defaultdict
+from datetime import date
+
+SCOPE_DIMS = {
+    "national": ("all", "category", "channel", "kind", "province"),
+    "province": ("all", "category", "channel", "kind", "regency"),
+    "regency": ("all", "category", "channel", "kind"),
+    "agency": ("all", "category", "channel", "kind"),
+}
+
+
+def cell_key(public: bool, scope: str, code: str, month: date, dim: str, dim_code: str) -> str:
+    return f"{'p' if public else 'a'}|{scope}|{code}|{month:%Y-%m}|{dim}|{dim_code}"
+
+
+def parse_key(key: str) -> dict:
+    vis, scope, code, month, dim, dim_code = key.split("|")
+    return {"public": vis == "p", "scope": scope, "scope_code": code,
+            "month": date.fromisoformat(month + "-01"), "dim": dim, "dim_code": dim_code}
+
+
+def _ancestors(path: str) -> list[str]:
+    return [code for code in path.split("/") if code]
+
+
+def _dim_codes(fact) -> dict[str, str]:
+    return {"all": "", "category": fact.category, "channel": fact.channel, "kind": fact.kind,
+            "province": fact.province_code, "regency": fact.regency_code}
+
+
+def _scopes(fact) -> list[tuple[str, str]]:
+    scopes = [("national", "")]
+    if fact.province_code:
+        scopes.append(("province", fact.province_code))
+    if fact.regency_code:
+        scopes.append(("regency", fact.regency_code))
+    scopes += [("agency", code) for code in _ancestors(fact.agency_path)]
+    return scopes
+
+
+def _add(out, fact, scope: str, code: str, counts) -> None:
+    dims = _dim_codes(fact)
+    visibilities = (False,) if fact.confidential else (False, True)
+    for dim in SCOPE_DIMS[scope]:
+        for public in visibilities:
+            out[cell_key(public, scope, code, fact.month, dim, dims[dim])].update(counts)
+
+
+def contributions(fact, agency_paths: dict[str, str]) -> dict[str, Counter]:
+    """Cell key -> counters that ``fact`` adds; forwards also count for the agencies involved."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    if fact is None:
+        return out
+    for scope, code in _scopes(fact):
+        _add(out, fact, scope, code, fact.counts)
+    for direction, counter in (("out", "fwd_out"), ("in", "fwd_in")):
+        for agency in fact.flows.get(direction, []):
+            for code in _ancestors(agency_paths.get(agency, f"/{agency}/")):
+                _add(out, fact, "agency", code, {counter: 1})
+    return out
+
+
+def difference(new: dict[str, Counter], old: dict[str, Counter]) -> dict[str, Counter]:
+    """new − old per cell, leaving out cells that do not move."""
+    delta: dict[str, Counter] = {}
+    for key in new.keys() | old.keys():
+        moved = Counter(new.get(key, {}))
+        moved.subtract(old.get(key, {}))
+        moved = Counter({k: v for k, v in moved.items() if v})
+        if moved:
+            delta[key] = moved
+    return delta
