@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", national_admin_site.urls),
     path("kantor/", include("aduan.backoffice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("aduan.transparency.urls")),
     path("", include("aduan.portal.urls")),
 ]
