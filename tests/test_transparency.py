@@ -70,3 +70,20 @@ def test_opendata_export_writes_csv_jsonl_and_datapackage(history, tmp_path, set
     assert "reports.csv.gz" in page
     download = Client().get(f"/data/{folder.name}/reports.csv.gz")
     assert download.status_code == 200
+
+
+def test_stats_api_returns_every_measure_and_guards_full_counts(history, cast, api):
+    data = api.get("/stats", scope="agency", code="pemkot-surabaya", **{"from": "2020-01"},
+                   to="2030-12", by="category").json()
+    assert data["measures"]["received"] == 1 and data["measures"]["followed_up"] == 1
+    assert data["predikat"]["scheme_version"] >= 1
+    assert data["breakdown"][0]["key"] == "jalan_drainase"
+    assert api.get("/stats", counts="full", scope="agency",
+                   code="pemkot-surabaya").status_code == 403
+    assert api.get("/stats", counts="full", scope="agency", code="pemkot-surabaya",
+                   token=cast.admin_a.token).status_code == 200
+    assert api.get("/stats", counts="full", scope="agency", code="pemkot-surabaya",
+                   token=cast.admin_b.token).status_code == 403
+    assert api.get("/stats", scope="agency", code="nope").status_code == 404
+    bad = api.get("/stats", **{"from": "2026-13"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
