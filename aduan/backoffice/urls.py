@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, home, members, reports
+from .views import calendar, home, members, reports, stats
 
 app_name = "backoffice"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("laporan/<str:tracking_id>/<slug:action>/", reports.report_action, name="action"),
     path("anggota/", members.members, name="members"),
     path("kalender/", calendar.calendar, name="calendar"),
+    path("statistik/", stats.dashboard, name="stats"),
+    path("statistik/peringatan-dini/", stats.early_warning, name="early_warning"),
+    path("statistik/laporan-pimpinan/", stats.leader_report_latest, name="leader_report_latest"),
+    path("statistik/laporan-pimpinan/<slug:code>/<str:month>/", stats.leader_report,
+         name="leader_report"),
     path("kalender/hapus/", calendar.calendar_remove, name="calendar_remove"),
     path("anggota/<int:membership_id>/hapus/", members.member_remove, name="member_remove"),
 ]

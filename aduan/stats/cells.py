@@ -1,6 +1,7 @@
 """Which rollup cells a fact adds to, and by how much (pure: no database).
 
-A cell key is ``<p|a>|<scope>|<scope code>|<YYYY-MM>|<dim>|<dim code>``: ``p`` cells
+A cell key is ``<p|a>|<scope>|<scope code>|<YYYY-MM>|<dim>|<dim code>`` (week cells:
+the Monday ``YYYY-MM-DD`` in place of the month): ``p`` cells
 leave confidential reports out (public pages), ``a`` cells count every report
 (staff of the subtree).
 """
@@ -17,13 +18,15 @@ SCOPE_DIMS = {
 
 
 def cell_key(public: bool, scope: str, code: str, month: date, dim: str, dim_code: str) -> str:
-    return f"{'p' if public else 'a'}|{scope}|{code}|{month:%Y-%m}|{dim}|{dim_code}"
+    when = f"{month:%Y-%m-%d}" if scope == "week" else f"{month:%Y-%m}"
+    return f"{'p' if public else 'a'}|{scope}|{code}|{when}|{dim}|{dim_code}"
 
 
 def parse_key(key: str) -> dict:
-    vis, scope, code, month, dim, dim_code = key.split("|")
+    vis, scope, code, when, dim, dim_code = key.split("|")
     return {"public": vis == "p", "scope": scope, "scope_code": code,
-            "month": date.fromisoformat(month + "-01"), "dim": dim, "dim_code": dim_code}
+            "month": date.fromisoformat(when if len(when) == 10 else when + "-01"), "dim": dim,
+            "dim_code": dim_code}
 
 
 def _ancestors(path: str) -> list[str]:
@@ -60,6 +63,10 @@ def contributions(fact, agency_paths: dict[str, str]) -> dict[str, Counter]:
         return out
     for scope, code in _scopes(fact):
         _add(out, fact, scope, code, fact.counts)
+    if fact.regency_code:  # weekly receipts per regency and category, for the early warning
+        for public in (False,) if fact.confidential else (False, True):
+            out[cell_key(public, "week", fact.regency_code, fact.week, "category",
+                         fact.category)]["rcv"] += 1
     for direction, counter in (("out", "fwd_out"), ("in", "fwd_in")):
         for agency in fact.flows.get(direction, []):
             for code in _ancestors(agency_paths.get(agency, f"/{agency}/")):

@@ -8,7 +8,7 @@ place, else its holder's, else the national one.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from aduan.deadlines.calendar import Calendar
 from aduan.reports.workflow import Action, Status
@@ -30,6 +30,7 @@ EVENT_FIELDS = ("report_id", "id", "created_at", "action", "from_agency_id", "to
 class Fact:
     report_id: int
     month: date
+    week: date
     agency_path: str
     province_code: str
     regency_code: str
@@ -133,8 +134,9 @@ def fact_for(report: dict, events: list[dict], support: int, calendars: Calendar
     forwards = [e for e in events if e["action"] == Action.FORWARD]
     flows = {"out": [e["from_agency_id"] for e in forwards if e["from_agency_id"]],
              "in": [e["to_agency_id"] for e in forwards if e["to_agency_id"]]}
+    day = cal.local_date(report["received_at"])
     return Fact(
-        report_id=report["id"], month=cal.local_date(report["received_at"]).replace(day=1),
+        report_id=report["id"], month=day.replace(day=1), week=day - timedelta(days=day.weekday()),
         agency_path=report["holder__path"] or "", province_code=report["province_code"],
         regency_code=report["regency_code"], category=report["category_id"] or "",
         channel=report["channel"], kind=report["kind"], confidential=report["confidential"],

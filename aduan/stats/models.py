@@ -30,6 +30,7 @@ class ReportFact(models.Model):
 
     report_id = models.BigIntegerField(primary_key=True)
     month = models.DateField()
+    week = models.DateField()  # Monday of the receipt week (early warning)
     agency_path = models.CharField(max_length=400, blank=True)
     province_code = models.CharField(max_length=2, blank=True)
     regency_code = models.CharField(max_length=5, blank=True)
@@ -46,6 +47,7 @@ class Scope(models.TextChoices):
     AGENCY = "agency", _("Agency (with its units)")
     PROVINCE = "province", _("Province")
     REGENCY = "regency", _("Regency or city")
+    WEEK = "week", _("Regency or city, by week")
 
 
 class Dim(models.TextChoices):
@@ -111,12 +113,13 @@ class PredikatScheme(models.Model):
 
 
 class LeaderReport(models.Model):
-    """A generated monthly report of one agency, kept so the link sent to leaders stays valid."""
+    """A monthly report sent to an agency's leaders: one row per (agency, month), so the
+    worker sends each month's link once however many workers run."""
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
-    token = models.CharField(max_length=43, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "month"],

@@ -27,7 +27,7 @@ from .models import ReportFact, StatsCell, StatsCursor
 BATCH = 5000
 # A gap older than this is an id that was rolled back, not one still in flight.
 GAP_TTL = timedelta(minutes=30)
-_FACT_FIELDS = ("month", "agency_path", "province_code", "regency_code", "category", "channel",
+_FACT_FIELDS = ("month", "week", "agency_path", "province_code", "regency_code", "category", "channel",
                 "kind", "confidential", "counts", "flows")
 SOURCES = {"events": ReportEvent, "supports": ReportSupport}
 

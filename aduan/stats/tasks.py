@@ -23,6 +23,13 @@ def export_opendata() -> str:
     return str(opendata_export())
 
 
+@task()
+def send_leader_reports() -> int:
+    from .leader import leader_reports_send
+
+    return leader_reports_send()
+
+
 def _due(name: str, now: datetime, interval: timedelta) -> bool:
     """True once per ``interval`` across all workers (the locked row decides)."""
     with transaction.atomic():
@@ -42,3 +49,5 @@ def stats_periodic(now: datetime | None = None) -> None:
         refresh_stats.enqueue()
     if _due("schedule:opendata", now, timedelta(days=1)):
         export_opendata.enqueue()
+    if _due("schedule:leader", now, timedelta(hours=6)):  # sends each month's once
+        send_leader_reports.enqueue()

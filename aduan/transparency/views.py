@@ -17,7 +17,7 @@ from aduan.stats.measures import BY_CODE, MEASURES, OVERDUE
 from aduan.stats.opendata import FIELDS, opendata_latest
 from aduan.stats.predikat import grade, scheme_active
 
-from .charts import chart
+from aduan.web.charts import chart
 from .tiles import shade_tiles
 
 MAP_MEASURES = ("received", "pct_followup_on_time", "pct_completed", "median_days_followup",
