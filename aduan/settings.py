@@ -251,7 +251,7 @@ ADUAN = {
     # Statistics: rollups refreshed from the event table this often (seconds); open-data
     # dumps written under OPENDATA_DIR with this licence (name, URL).
     "STATS_INTERVAL_SECONDS": env_int("ADUAN_STATS_INTERVAL_SECONDS", 60),
-    "OPENDATA_DIR": env_str("ADUAN_OPENDATA_DIR", str(BASE_DIR.parent / "var" / "opendata")),
+    "OPENDATA_DIR": env_str("ADUAN_OPENDATA_DIR", str(VAR_DIR / "opendata")),
     "OPENDATA_LICENSE": env_str("ADUAN_OPENDATA_LICENSE", "CC-BY-4.0"),
     "OPENDATA_LICENSE_URL": env_str("ADUAN_OPENDATA_LICENSE_URL",
                                     "https://creativecommons.org/licenses/by/4.0/"),

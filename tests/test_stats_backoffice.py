@@ -91,3 +91,20 @@ def test_leader_report_page_xlsx_and_monthly_link(history, cast):
     message = OutboundMessage.objects.get(purpose="leader_report")
     assert url in message.body and message.recipient == "pimpinan@surabaya.go.id"
     assert LeaderReport.objects.count() == 1
+
+
+def test_national_admins_add_predikat_versions_in_the_admin(cast):
+    from aduan.stats.models import PredikatScheme
+    from aduan.stats.predikat import scheme_active
+
+    first = scheme_active()
+    client = client_for(cast.national)
+    bad = client.post("/admin/stats/predikatscheme/add/", {
+        "weights": '{"nope": 1}', "baik_from": "80", "sedang_from": "60", "min_reports": "10"})
+    assert bad.status_code == 200 and PredikatScheme.objects.count() == 1
+    good = client.post("/admin/stats/predikatscheme/add/", {
+        "weights": '{"pct_completed": 1}', "baik_from": "70", "sedang_from": "50",
+        "min_reports": "5", "note": "2027"})
+    assert good.status_code == 302
+    assert scheme_active().version == first.version + 1
+    assert client_for(cast.admin_a).get("/admin/stats/predikatscheme/add/").status_code in (302, 403)

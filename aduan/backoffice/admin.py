@@ -5,6 +5,7 @@ app adds its tables with a plain ``admin.register``; the national-admin check
 replaces Django's per-model permissions.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.shortcuts import redirect
@@ -14,7 +15,10 @@ from aduan.accounts.models import AuditEntry, User
 from aduan.agencies.models import Agency, Category, Membership, ReferenceDataset, Region
 from aduan.agencies.selectors import forget_reference_cache
 from aduan.channels.models import OutboundMessage
+from aduan.errors import DomainError
 from aduan.reports.access import caller_for_user
+from aduan.stats.models import PredikatScheme
+from aduan.stats.predikat import scheme_add, scheme_validate
 
 
 def is_national_admin(request) -> bool:
@@ -146,3 +150,39 @@ class OutboundMessageAdmin(NationalOnly, admin.ModelAdmin):
     list_display = ["created_at", "channel", "purpose", "status", "attempts"]
     list_filter = ["status", "channel"]
     exclude = ["recipient", "body"]  # citizens' addresses and messages stay out of the admin
+
+
+class PredikatSchemeForm(forms.ModelForm):
+    class Meta:
+        model = PredikatScheme
+        fields = ("weights", "baik_from", "sedang_from", "min_reports", "note")
+
+    def clean(self):
+        data = super().clean()
+        try:
+            scheme_validate(weights=data.get("weights"), baik_from=data.get("baik_from") or 0,
+                            sedang_from=data.get("sedang_from") or 0)
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
+        return data
+
+
+@admin.register(PredikatScheme, site=site)
+class PredikatSchemeAdmin(NationalOnly, admin.ModelAdmin):
+    """Predikat weights and thresholds: national admins add versions, never edit old ones."""
+
+    list_display = ("version", "baik_from", "sedang_from", "min_reports", "created_at", "note")
+    fields = ("weights", "baik_from", "sedang_from", "min_reports", "note")
+    form = PredikatSchemeForm
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = scheme_add(weights=obj.weights, baik_from=obj.baik_from,
+                           sedang_from=obj.sedang_from, min_reports=obj.min_reports,
+                           note=obj.note, user=request.user)
+        obj.pk, obj.version = saved.pk, saved.version

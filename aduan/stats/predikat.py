@@ -46,16 +46,25 @@ def scheme_active() -> PredikatScheme:
 def scheme_add(*, weights: dict, baik_from: Decimal, sedang_from: Decimal, min_reports: int,
                note: str, user) -> PredikatScheme:
     """Record a new version of the scheme (the old ones stay, for the grades they gave)."""
-    unknown = sorted(set(weights) - set(BY_CODE))
-    if unknown or any(float(w) < 0 for w in weights.values()) or not weights:
-        raise InvalidInput(_("Weights must name known measures with non-negative numbers; "
-                        "unknown: %(codes)s") % {"codes": ", ".join(unknown) or "-"})
-    if not Decimal(0) <= Decimal(sedang_from) <= Decimal(baik_from) <= Decimal(100):
-        raise InvalidInput(_("Thresholds must satisfy 0 ≤ Sedang ≤ Baik ≤ 100."))
+    scheme_validate(weights=weights, baik_from=baik_from, sedang_from=sedang_from)
     last = PredikatScheme.objects.order_by("-version").values_list("version", flat=True).first()
     return PredikatScheme.objects.create(
         version=(last or 0) + 1, weights=weights, baik_from=baik_from, sedang_from=sedang_from,
         min_reports=min_reports, note=note, created_by=user)
+
+
+def scheme_validate(*, weights, baik_from, sedang_from) -> None:
+    """Refuse weights that name unknown measures or thresholds out of order (InvalidInput)."""
+    if not isinstance(weights, dict):
+        raise InvalidInput(_("Weights must be an object of measure code -> number."),
+                           field="weights")
+    unknown = sorted(set(weights) - set(BY_CODE))
+    if unknown or not weights or any(not isinstance(w, (int, float)) or w < 0
+                                     for w in weights.values()):
+        raise InvalidInput(_("Weights must name known measures with non-negative numbers; "
+                        "unknown: %(codes)s") % {"codes": ", ".join(unknown) or "-"})
+    if not Decimal(0) <= Decimal(sedang_from) <= Decimal(baik_from) <= Decimal(100):
+        raise InvalidInput(_("Thresholds must satisfy 0 ≤ Sedang ≤ Baik ≤ 100."))
 
 
 def score(values: dict, weights: dict) -> float | None:
