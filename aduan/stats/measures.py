@@ -80,7 +80,7 @@ _BASE = [
     Measure("closed", _("Reports completed"), _(
         "Reports now closed: accepted by the reporter or closed after the reply window."),
         "count", _n("cls")),
-    Measure("pct_completed", _("% completed"), _(
+    Measure("pct_completed", _("Completed (%)"), _(
         "Completed reports as a share of the reports received (Permenpan-RB 46/2020)."),
         "percent", _pct("cls", "rcv")),
     Measure("archived", _("Reports archived"), _(
@@ -92,15 +92,15 @@ _ARCHIVED = [
     for reason in ArchiveReason
 ]
 _TIMING = [
-    Measure("pct_verified_on_time", _("% verified on time"), _(
+    Measure("pct_verified_on_time", _("Verified on time (%)"), _(
         "Of the reports dispatched, the share whose first dispatch came by the verification "
         "deadline of the SLA clock (working days, same calendar)."), "percent",
         _pct("v_ok", "v_n")),
-    Measure("pct_followup_on_time", _("% followed up on time"), _(
+    Measure("pct_followup_on_time", _("Followed up on time (%)"), _(
         "Of the reports followed up, the share whose first follow-up came by the follow-up "
         "deadline (moved by any pause for missing information)."), "percent",
         _pct("fu_ok", "fu_n")),
-    Measure("pct_resolved_on_time", _("% resolved on time"), _(
+    Measure("pct_resolved_on_time", _("Resolved on time (%)"), _(
         "Of the completed reports, the share whose last follow-up came by the resolution "
         "deadline."), "percent", _pct("r_ok", "r_n")),
     Measure("median_days_followup", _("Median working days to first follow-up"), _(
