@@ -84,14 +84,20 @@ def _save_facts(new: dict[int, Fact], old: dict[int, Fact]) -> None:
     ReportFact.objects.bulk_update([r for r in rows if r.report_id in old], list(_FACT_FIELDS))
 
 
-def recompute_reports(ids, agency_paths: dict[str, str] | None = None) -> int:
-    """Work out the facts of these reports again and move their cells; return how many moved."""
+def recompute_reports(ids, agency_paths: dict[str, str] | None = None,
+                      delta: dict[str, Counter] | None = None) -> int:
+    """Work out the facts of these reports again and move their cells; return how many moved.
+
+    With ``delta`` given, the cell moves are added to it instead of being applied (the
+    rebuild collects them all and writes each cell once).
+    """
     ids = sorted(set(ids))
     if not ids:
         return 0
     paths = agency_paths if agency_paths is not None else _agency_paths()
     old, new = _stored(ids), _computed(ids)
-    delta: dict[str, Counter] = defaultdict(Counter)
+    collect = delta is not None
+    delta = delta if collect else defaultdict(Counter)
     changed = {}
     for pk in ids:
         if old.get(pk) == new.get(pk):
@@ -100,7 +106,8 @@ def recompute_reports(ids, agency_paths: dict[str, str] | None = None) -> int:
         for key, moved in difference(contributions(new.get(pk), paths),
                                      contributions(old.get(pk), paths)).items():
             delta[key].update(moved)
-    _apply(delta)
+    if not collect:
+        _apply(delta)
     _save_facts(changed, old)
     return len(changed)
 
@@ -181,8 +188,12 @@ def stats_rebuild(chunk: int = 2000) -> int:
         StatsCell.objects.all().delete()
         paths = _agency_paths()
         ids = list(Report.objects.order_by("id").values_list("id", flat=True))
+        cells: dict[str, Counter] = defaultdict(Counter)
         for start in range(0, len(ids), chunk):
-            recompute_reports(ids[start:start + chunk], paths)
+            recompute_reports(ids[start:start + chunk], paths, cells)
+        StatsCell.objects.bulk_create(
+            (StatsCell(key=key, counts={k: v for k, v in sorted(c.items()) if v}, **parse_key(key))
+             for key, c in cells.items() if any(c.values())), batch_size=2000)
         for name, cursor in cursors.items():
             cursor.last_id, cursor.gaps, cursor.updated_at = tops[name], [], timezone.now()
             cursor.save()
