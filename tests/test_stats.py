@@ -1,4 +1,4 @@
-"""Statistics: every measure against a hand-computed history, rebuild = incremental, predikat edges."""
+"""Statistics: each measure against a hand-computed history, rebuild = incremental, predikat."""
 
 import random
 from datetime import datetime
@@ -45,12 +45,14 @@ def _history(cast):
     with time_machine.travel(at(2026, 6, 4, 9), tick=False):  # one day late
         services.report_dispatch(caller=nat, report=fresh(two), agency=A_UNIT)
     with time_machine.travel(at(2026, 6, 5, 9), tick=False):
-        services.report_forward(caller=a, report=fresh(one), agency=B_UNIT, reason="Jalan provinsi.")
+        services.report_forward(caller=a, report=fresh(one), agency=B_UNIT,
+                                reason="Jalan provinsi.")
     with time_machine.travel(at(2026, 6, 8, 10), tick=False):  # pause: 9 and 10 June
         services.report_request_info(caller=b, report=fresh(one), message="Mohon foto.")
     with time_machine.travel(at(2026, 6, 10, 10), tick=False):
         services.report_provide_info(caller=me.caller, report=fresh(one), message="Foto terlampir.")
-    with time_machine.travel(at(2026, 6, 12, 10), tick=False):  # follow-up due 12 June after the pause
+    # Follow-up due 12 June after the pause.
+    with time_machine.travel(at(2026, 6, 12, 10), tick=False):
         services.report_accept(caller=b, report=fresh(one))
         services.report_respond(caller=b, report=fresh(one), message="Sudah ditambal.")
     with time_machine.travel(at(2026, 6, 15, 10), tick=False):

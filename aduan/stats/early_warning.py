@@ -76,7 +76,8 @@ def _words(regency: str, category: str, week: date) -> list[str]:
     return [word for word, _n in counts.most_common(WORDS)]
 
 
-def spikes(*, region_prefix: str = "", public: bool = True, today: date | None = None) -> list[Spike]:
+def spikes(*, region_prefix: str = "", public: bool = True,
+           today: date | None = None) -> list[Spike]:
     """The spikes of the current week (in a region when ``region_prefix`` is given)."""
     week = week_start(today or timezone.localdate())
     found = []
@@ -86,7 +87,8 @@ def spikes(*, region_prefix: str = "", public: bool = True, today: date | None =
                        for n in range(1, BASELINE_WEEKS + 1)) / BASELINE_WEEKS
         if _is_spike(count, baseline):
             found.append((code, category, count, baseline))
-    regions = dict(Region.objects.filter(code__in={f[0] for f in found}).values_list("code", "name"))
+    regions = dict(Region.objects.filter(code__in={f[0] for f in found})
+                   .values_list("code", "name"))
     categories = dict(Category.objects.values_list("code", "name"))
     result = [Spike(code, regions.get(code, code), cat, categories.get(cat, cat), n, round(b, 1),
                     _words(code, cat, week)) for code, cat, n, b in found]

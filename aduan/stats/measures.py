@@ -1,4 +1,4 @@
-"""The measures, defined once: each one's code, name, rule and how it is worked out from cell counters.
+"""The measures, defined once: each one's code, name, rule and how it comes from cell counters.
 
 ``/statistik/definisi/`` renders this list in Indonesian and English, so every
 number on a dashboard, in the API or in an export can be traced to its rule.

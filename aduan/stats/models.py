@@ -91,7 +91,8 @@ class PredikatScheme(models.Model):
     """
 
     version = models.PositiveIntegerField(unique=True, editable=False)
-    weights = models.JSONField(help_text=_("Measure code -> weight, e.g. {\"pct_followup_on_time\": 3}"))
+    weights = models.JSONField(
+        help_text=_("Measure code -> weight, e.g. {\"pct_followup_on_time\": 3}"))
     baik_from = models.DecimalField(max_digits=5, decimal_places=2,
                                     help_text=_("Score (0–100) from which the grade is Baik."))
     sedang_from = models.DecimalField(max_digits=5, decimal_places=2,
@@ -105,8 +106,9 @@ class PredikatScheme(models.Model):
 
     class Meta:
         ordering = ["-version"]
-        constraints = [models.CheckConstraint(condition=models.Q(baik_from__gte=models.F("sedang_from")),
-                                              name="predikat_thresholds_ordered")]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(baik_from__gte=models.F("sedang_from")),
+            name="predikat_thresholds_ordered")]
 
     def __str__(self) -> str:
         return f"v{self.version}"

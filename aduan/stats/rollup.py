@@ -27,8 +27,8 @@ from .models import ReportFact, StatsCell, StatsCursor
 BATCH = 5000
 # A gap older than this is an id that was rolled back, not one still in flight.
 GAP_TTL = timedelta(minutes=30)
-_FACT_FIELDS = ("month", "week", "agency_path", "province_code", "regency_code", "category", "channel",
-                "kind", "confidential", "counts", "flows")
+_FACT_FIELDS = ("month", "week", "agency_path", "province_code", "regency_code", "category",
+                "channel", "kind", "confidential", "counts", "flows")
 SOURCES = {"events": ReportEvent, "supports": ReportSupport}
 
 
@@ -129,7 +129,8 @@ def _read_source(cursor: StatsCursor, model, now: datetime) -> set[int]:
     seen = dict(new)
     gaps = []
     for low, high, since in cursor.gaps:
-        filled = dict(model.objects.filter(id__gte=low, id__lte=high).values_list("id", "report_id"))
+        filled = dict(model.objects.filter(id__gte=low, id__lte=high)
+                      .values_list("id", "report_id"))
         seen.update(filled)
         missing = [pk for pk in range(low, high + 1) if pk not in filled]
         if missing and now - datetime.fromisoformat(since) < GAP_TTL:

@@ -26,8 +26,9 @@ class _ReportFeed(Feed):
 
     def items(self, obj):
         q = PUBLIC_Q & self.q_for(obj)
-        reports = [("report", r.published_at, r) for r in Report.objects.filter(q).order_by(
-            "-published_at").only("tracking_id", "public_title", "public_body", "published_at")[:ITEMS]]
+        latest = Report.objects.filter(q).order_by("-published_at").only(
+            "tracking_id", "public_title", "public_body", "published_at")[:ITEMS]
+        reports = [("report", r.published_at, r) for r in latest]
         events = ReportEvent.objects.filter(
             action__in=(Action.RESPOND, Action.SIGN_OFF), visibility=Visibility.PUBLIC,
             report__in=Report.objects.filter(q).values("pk")).select_related("report").only(

@@ -1,4 +1,4 @@
-"""Public statistics pages, the measure definitions and the open-data page (thin: selectors render)."""
+"""Public statistics pages, the measure definitions and the open-data page (thin views)."""
 
 from django.conf import settings
 from django.db.models import Q

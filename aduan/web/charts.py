@@ -13,7 +13,8 @@ def chart(ident: str, title, rows: list[tuple[str, dict]], codes: list[str], *,
                "values": [values.get(code) for _label, values in rows]} for code in codes]
     top = max([v for s in series for v in s["values"] if isinstance(v, (int, float))] or [0])
     return {
-        "id": slugify(ident), "data_id": f"{slugify(ident)}-data", "title": title, "type": kind, "horizontal": horizontal,
+        "id": slugify(ident), "data_id": f"{slugify(ident)}-data", "title": title,
+        "type": kind, "horizontal": horizontal,
         "spec": {"type": kind, "horizontal": horizontal, "labels": labels, "series": series},
         "headers": [s["label"] for s in series],
         "rows": [{"label": label, "cells": [s["values"][i] for s in series]}

@@ -10,7 +10,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["export"])
-        parser.add_argument("--output", help="Directory to write into (default ADUAN_OPENDATA_DIR).")
+        parser.add_argument("--output",
+                            help="Directory to write into (default ADUAN_OPENDATA_DIR).")
 
     def handle(self, *args, action, output=None, **options):
         folder = opendata_export(output)
