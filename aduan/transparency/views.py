@@ -8,16 +8,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from aduan.agencies.models import Category, Region
+from aduan.agencies.models import Region
 from aduan.errors import DomainError, NotFound
-from aduan.reports.models import PUBLIC_Q, Channel, Report
+from aduan.reports.models import PUBLIC_Q, Report
 from aduan.reports.workflow import OPEN_STATUSES
 from aduan.stats import selectors
 from aduan.stats.measures import BY_CODE, MEASURES, OVERDUE
 from aduan.stats.opendata import FIELDS, opendata_latest
 from aduan.stats.predikat import grade, scheme_active
 
-from aduan.web.charts import chart
+from aduan.web.charts import chart, dashboard_charts
 from .tiles import shade_tiles
 
 MAP_MEASURES = ("received", "pct_followup_on_time", "pct_completed", "median_days_followup",
@@ -38,27 +38,9 @@ def _names(model, codes) -> dict[str, str]:
 
 def _board(subject, period, *, public: bool = True) -> dict:
     """The charts and tables every dashboard shows for its subject."""
-    by_month = selectors.breakdown(subject, period, public, "month")
-    by_category = selectors.breakdown(subject, period, public, "category")
-    by_channel = selectors.breakdown(subject, period, public, "channel")
-    categories = _names(Category, by_category)
-    channels = dict(Channel.choices)
-    months = list(by_month.items())
-    return {
-        "subject": subject, "period": period,
-        "totals": selectors.measures(subject, period, public),
-        "charts": [
-            chart("months", _("Reports by month"), months, ["received", "closed"], kind="line"),
-            chart("months-ontime", _("Follow-up on time by month (%)"), months,
-                  ["pct_followup_on_time"], kind="line"),
-            chart("categories", _("Reports by category"),
-                  [(categories.get(c, c or _("Uncategorised")), v) for c, v in
-                   sorted(by_category.items(), key=lambda kv: -kv[1]["received"])][:15],
-                  ["received"], horizontal=True),
-            chart("channels", _("Reports by channel"),
-                  [(str(channels.get(c, c)), v) for c, v in by_channel.items()], ["received"]),
-        ],
-    }
+    return {"subject": subject, "period": period,
+            "totals": selectors.measures(subject, period, public),
+            "charts": dashboard_charts(subject, period, public)}
 
 
 def _key_measures(totals: dict) -> list[dict]:

@@ -1,7 +1,11 @@
 """Chart specifications for the templates: labels, series, and the rows of the data table."""
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from aduan.agencies.models import Category
+from aduan.reports.models import Channel
+from aduan.stats import selectors
 from aduan.stats.measures import BY_CODE
 
 
@@ -21,3 +25,23 @@ def chart(ident: str, title, rows: list[tuple[str, dict]], codes: list[str], *,
                  for i, label in enumerate(labels)],
         "max": top or 1,
     }
+
+
+def dashboard_charts(subject, period, public: bool) -> list[dict]:
+    """The charts every dashboard shows (public pages and the back office alike)."""
+    months = list(selectors.breakdown(subject, period, public, "month").items())
+    by_category = selectors.breakdown(subject, period, public, "category")
+    by_channel = selectors.breakdown(subject, period, public, "channel")
+    names = dict(Category.objects.filter(pk__in=list(by_category)).values_list("pk", "name"))
+    channels = dict(Channel.choices)
+    top = sorted(by_category.items(), key=lambda kv: -kv[1]["received"])[:15]
+    return [
+        chart("months", _("Reports by month"), months, ["received", "closed"], kind="line"),
+        chart("months-ontime", _("Follow-up on time by month (%)"), months,
+              ["pct_followup_on_time"], kind="line"),
+        chart("categories", _("Reports by category"),
+              [(names.get(c, c or _("Uncategorised")), v) for c, v in top], ["received"],
+              horizontal=True),
+        chart("channels", _("Reports by channel"),
+              [(str(channels.get(c, c)), v) for c, v in by_channel.items()], ["received"]),
+    ]

@@ -5,7 +5,6 @@ from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency
 from aduan.errors import DomainError, NotFound
@@ -19,7 +18,7 @@ from aduan.stats.early_warning import spikes
 from aduan.stats.leader import leader_report_data, leader_report_xlsx, previous_month
 from aduan.stats.measures import BY_CODE, OVERDUE
 from aduan.stats.predikat import grade, scheme_active
-from aduan.web.charts import chart
+from aduan.web.charts import dashboard_charts
 
 from .base import staff_required
 
@@ -48,7 +47,6 @@ def dashboard(request):
     except DomainError as exc:
         period, error = selectors.period_parse(None, None), str(exc.message)
     totals = selectors.measures(subject, period, public=False)
-    months = list(selectors.breakdown(subject, period, False, "month").items())
     return render(request, "backoffice/stats.html", {
         "subject": subject, "period": period, "error": error, "totals": totals,
         "grade": grade(totals, scheme_active()),
@@ -56,8 +54,7 @@ def dashboard(request):
                          ("received", "followed_up", "pct_followup_on_time",
                           "median_days_followup", "open_backlog")] +
                         [{"label": OVERDUE.label, "value": totals["overdue_now"]}],
-        "charts": [chart("months", _("Reports by month"), months, ["received", "closed"],
-                         kind="line")],
+        "charts": dashboard_charts(subject, period, public=False),
         "agencies": stats_home_agencies(request.caller),
         "month": previous_month(date.today().replace(day=1)),
     })
