@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, home, members, reports, stats
+from .views import calendar, channels, home, members, reports, stats
 
 app_name = "backoffice"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("laporan/<str:tracking_id>/<slug:action>/", reports.report_action, name="action"),
     path("anggota/", members.members, name="members"),
     path("kalender/", calendar.calendar, name="calendar"),
+    path("kanal/", channels.channels, name="channels"),
+    path("kanal/<int:message_id>/ulang/", channels.retry, name="channel_retry"),
+    path("kanal/simulator/", channels.simulator, name="simulator"),
     path("statistik/", stats.dashboard, name="stats"),
     path("statistik/peringatan-dini/", stats.early_warning, name="early_warning"),
     path("statistik/laporan-pimpinan/", stats.leader_report_latest, name="leader_report_latest"),

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.selectors import national_admins
-from aduan.channels.messages import Recipient, compose, send
+from aduan.channels.messages import Recipient, compose, contact_notify, send
 from aduan.lib.tracking import display
 
 from .workflow import Action
@@ -49,14 +49,20 @@ def reporter_email(report) -> str:
 def queue_for_event(report, event) -> None:
     """Queue the reporter's message for this event, if the event is one they hear about."""
     template = _REPORTER_MESSAGES.get(event.action)
-    email = reporter_email(report)
-    if template is None or not email:
+    if template is None:
         return
     context = {
         "id": display(report.tracking_id), "title": report.title, "message": event.message,
         "agency": report.holder.name if report.holder_id else "",
         "reason": report.archive_reason, "url": f"{settings.SITE_URL}/lacak/",
     }
+    # A report that came in by a channel door hears back by that door (the SMS, chat or
+    # mail it was sent from); its receipt is queued by the door itself, with the PIN.
+    contact_notify(report, template, context, purpose=f"report_{event.action}",
+                   event_id=event.pk)
+    email = reporter_email(report)
+    if not email:
+        return
     # The reporter's e-mail only: a reporter's account never gets back-office notices.
     send([compose([Recipient(None, email)], template, context,
                   purpose=f"report_{event.action}", event_id=event.pk)])

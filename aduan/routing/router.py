@@ -16,7 +16,9 @@ from aduan.agencies.models import Agency, Category, Level
 from aduan.agencies.rules import RuleKey, region_chain, resolve, rules_all, rules_for
 
 from .classifier import TextClassifier
-from .gazetteer import DATA, Gazetteer, gazetteer
+from .agencynames import AgencyNames, agency_names
+from .aliases import gazetteer
+from .gazetteer import DATA, Gazetteer
 from .store import model_get
 from .text import normalise
 from .training import active_category_model
@@ -52,9 +54,11 @@ class Route:
     # The agency came from a rule at the category's own level (not a fallback upwards).
     exact: bool
     threshold: float
-    source: str = "rules"          # "rules" or "history" (the agency model)
+    source: str = "rules"          # "rules", "history" (the agency model) or "named" (in text)
     model_id: int | None = None
     extra: dict = field(default_factory=dict)
+    # Why: {"place": words that made the region, "agency": the handle or name that named it}.
+    evidence: dict = field(default_factory=dict)
 
     @property
     def province_code(self) -> str | None:
@@ -98,6 +102,7 @@ class Router:
     agency_model: TextClassifier | None = None
     agency_regions: Mapping[str, str | None] = field(default_factory=dict)
     model_id: int | None = None
+    names: AgencyNames | None = None                   # agencies named in the text
 
     @classmethod
     def load(cls, *, all_rules: bool = False) -> "Router":
@@ -111,7 +116,7 @@ class Router:
                                Category.objects.values_list("code", "default_level", "parent_id")},
                    category_model=model, places=gazetteer(),
                    rules=rules_all() if all_rules else None, agency_model=agency_model,
-                   agency_regions=agency_regions, model_id=model_id)
+                   agency_regions=agency_regions, model_id=model_id, names=agency_names())
 
     def _chain(self, category: str) -> list[str]:
         chain = []
@@ -142,7 +147,15 @@ class Router:
     def _route_one(self, item: RouteInput, probs: np.ndarray, agency_probs) -> Route:
         classes = self.category_model.classes
         text = normalise(item.text)
-        region = self.places.find(item.text, item.region)
+        located = self.places.locate(item.text, item.region)
+        region, evidence = located.code, {}
+        if located.evidence:
+            evidence["place"] = list(located.evidence)
+        named = self.names.find(self.places, item.text, region) if self.names else None
+        if named is not None:  # "Dinas Sosial Kab. Bogor", "@dishubsby": that agency
+            evidence["agency"] = [named.words]
+            if named.region and (region is None or named.region.startswith(region)):
+                region = named.region
         order = [int(i) for i in np.argsort(-probs)]
         if item.category in classes:  # the reporter's choice comes first
             chosen = classes.index(item.category)
@@ -156,9 +169,13 @@ class Router:
         route = Route(category=best.category, region_code=region, level=first.level,
                       agency=best.agency, confidence=best.confidence, candidates=candidates,
                       exact=first.exact, threshold=self.category_model.threshold,
-                      model_id=self.model_id)
+                      model_id=self.model_id, evidence=evidence)
         if agency_probs is not None:
             self._apply_history(route, agency_probs)
+        if named is not None and route.agency != named.agency:
+            route.agency, route.source = named.agency, "named"
+            route.candidates = [Candidate(best.category, named.agency, best.confidence),
+                                *[c for c in candidates if c.agency != named.agency]][:TOP]
         return route
 
     def _apply_history(self, route: Route, probs: np.ndarray) -> None:

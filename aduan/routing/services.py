@@ -49,6 +49,7 @@ def _store(report: Report, route: Route, decision: str, reason: str, *,
               "agency_id": route.agency, "confidence": route.confidence,
               "threshold": route.threshold,
               "candidates": [c.as_dict() for c in route.candidates],
+              "evidence": route.evidence,
               "decision": decision, "reason": reason, "model_id": route.model_id}
     if replace:
         return RoutingSuggestion.objects.update_or_create(report=report, defaults=fields)[0]
