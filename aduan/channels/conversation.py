@@ -20,7 +20,7 @@ from aduan.reports.access import Caller
 from aduan.reports.attachments import attachments_prepare
 from aduan.reports.models import DUE_FIELD_BY_STATUS, Channel, Report, ReportEvent
 from aduan.reports.workflow import HELD, OPEN_STATUSES, Action, Status
-from aduan.routing.gazetteer import find_region
+from aduan.routing.aliases import find_region
 from aduan.routing.intake import report_intake
 
 from . import commands, replies
