@@ -5,7 +5,7 @@ Fills the database like ``bench/pages.py`` (set-based reports, events and access
 ``aduan stats rebuild`` time, one incremental refresh batch, the open-data dump time, and the
 median / p95 server time of each page (in-process test client). Nothing fails on timing.
 
-    python bench/stats.py [--sizes 1000000,2000000] [--runs 20]
+    python bench/stats.py [--sizes 1000000,2000000] [--runs 20] [--reuse]
 
 ADUAN_BENCH_PG (server URL) and ADUAN_BENCH_STATS_DB (database name) say where it runs.
 """
@@ -66,12 +66,15 @@ def _timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def run_size(n: int, runs: int, previous: int) -> dict:
+def run_size(n: int, runs: int, previous: int, reuse: bool) -> dict:
     """Grow the database to n reports (a fresh one for the first size), then measure."""
     print(f"== {n} reports", flush=True)
-    if previous == 0:
+    have = pages.report_count()
+    if previous == 0 and not (reuse and have >= n):
         pages.create_database()
-    pages.fill(n - previous)
+        have = 0
+    if have < n:
+        pages.fill(n - max(have, 0))
     pages._setup_django()
     from datetime import date
 
@@ -124,6 +127,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000000,2000000")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a database that already holds the first size")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     import subprocess
@@ -133,7 +138,7 @@ def main() -> None:
         return
     results, previous = [], 0
     for n in sorted(sizes):
-        results.append(run_size(n, args.runs, previous))
+        results.append(run_size(n, args.runs, previous, args.reuse))
         previous = n
     if len(results) >= 2:
         project(results[0], results[-1])

@@ -87,3 +87,20 @@ def test_stats_api_returns_every_measure_and_guards_full_counts(history, cast, a
     assert api.get("/stats", scope="agency", code="nope").status_code == 404
     bad = api.get("/stats", **{"from": "2026-13"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
+
+
+def test_daily_dumps_are_pruned_only_in_the_sites_own_folder(history, tmp_path, settings):
+    from aduan.stats.opendata import KEEP, opendata_export, opendata_latest
+
+    site = tmp_path / "site"
+    settings.ADUAN = {**settings.ADUAN, "OPENDATA_DIR": str(site)}
+    for n in range(KEEP + 2):
+        (site / f"2020-01-{n + 1:02d}").mkdir(parents=True)
+    (site / "notes").mkdir()
+    newest = opendata_export()
+    kept = sorted(p.name for p in site.iterdir())
+    assert len(kept) == KEEP + 1 and "notes" in kept and opendata_latest() == newest
+    elsewhere = tmp_path / "mine"
+    (elsewhere / "2019-01-01").mkdir(parents=True)
+    opendata_export(elsewhere)
+    assert (elsewhere / "2019-01-01").exists()

@@ -10,6 +10,7 @@ import csv
 import gzip
 import json
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,8 @@ from django.utils import timezone
 
 from aduan.reports.models import PUBLIC_Q, Report
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+KEEP = 7  # daily dumps kept; older ones are removed when a new one is written
 # (name, Frictionless type, description) — the data dictionary.
 FIELDS = [
     ("tracking_id", "string", "Public tracking ID of the report (not sequential)."),
@@ -101,7 +104,14 @@ def opendata_export(output: str | os.PathLike | None = None) -> Path:
         json.dumps(_datapackage(day, count), indent=2, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     work.rename(target)  # readers never see a half-written dump
+    if output is None:  # only the site's own folder is pruned, never a folder given by hand
+        for old in _dumps(root)[:-KEEP]:
+            shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def _dumps(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if p.is_dir() and _DAY.fullmatch(p.name))
 
 
 def opendata_latest(root: str | os.PathLike | None = None) -> Path | None:
@@ -109,5 +119,5 @@ def opendata_latest(root: str | os.PathLike | None = None) -> Path | None:
     base = Path(root) if root else Path(settings.ADUAN["OPENDATA_DIR"])
     if not base.is_dir():
         return None
-    days = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+    days = _dumps(base)
     return days[-1] if days else None

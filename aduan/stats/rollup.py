@@ -20,7 +20,7 @@ from aduan.agencies.models import Agency
 from aduan.reports.models import Report, ReportEvent
 from aduan.routing.models import ReportSupport
 
-from .cells import contributions, difference, parse_key
+from .cells import parse_key, signed_contributions
 from .facts import EVENT_FIELDS, REPORT_FIELDS, Calendars, Fact, fact_for
 from .models import ReportFact, StatsCell, StatsCursor
 
@@ -65,6 +65,8 @@ def _apply(delta: dict[str, Counter]) -> None:
             counts = Counter(cell.counts if cell else {})
             counts.update(delta[key])
             counts = {k: v for k, v in sorted(counts.items()) if v}
+            if cell is None and not counts:
+                continue
             if cell is None:
                 create.append(StatsCell(key=key, counts=counts, **parse_key(key)))
             elif counts:
@@ -98,14 +100,12 @@ def recompute_reports(ids, agency_paths: dict[str, str] | None = None,
     old, new = _stored(ids), _computed(ids)
     collect = delta is not None
     delta = delta if collect else defaultdict(Counter)
-    changed = {}
-    for pk in ids:
-        if old.get(pk) == new.get(pk):
-            continue  # re-read without a change: nothing moves (idempotent)
-        changed[pk] = new[pk]
-        for key, moved in difference(contributions(new.get(pk), paths),
-                                     contributions(old.get(pk), paths)).items():
-            delta[key].update(moved)
+    changed = {pk: new.get(pk) for pk in ids if old.get(pk) != new.get(pk)}
+    # Re-read without a change: nothing moves (idempotent).
+    moves = signed_contributions(
+        [(new.get(pk), 1) for pk in changed] + [(old.get(pk), -1) for pk in changed], paths)
+    for key, moved in moves.items():
+        delta[key].update(moved)
     if not collect:
         _apply(delta)
     _save_facts(changed, old)
