@@ -14,6 +14,8 @@ SCOPE_DIMS = {
     "province": ("all", "category", "channel", "kind", "regency"),
     "regency": ("all", "category", "channel", "kind"),
     "agency": ("all", "category", "channel", "kind"),
+    # The top-level agency again, totals only: the league table reads one small range.
+    "league": ("all",),
 }
 
 
@@ -44,7 +46,10 @@ def _scopes(fact) -> list[tuple[str, str]]:
         scopes.append(("province", fact.province_code))
     if fact.regency_code:
         scopes.append(("regency", fact.regency_code))
-    scopes += [("agency", code) for code in _ancestors(fact.agency_path)]
+    ancestors = _ancestors(fact.agency_path)
+    scopes += [("agency", code) for code in ancestors]
+    if ancestors:
+        scopes.append(("league", ancestors[0]))
     return scopes
 
 

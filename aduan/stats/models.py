@@ -48,6 +48,7 @@ class Scope(models.TextChoices):
     PROVINCE = "province", _("Province")
     REGENCY = "regency", _("Regency or city")
     WEEK = "week", _("Regency or city, by week")
+    LEAGUE = "league", _("Top-level agency (league table)")
 
 
 class Dim(models.TextChoices):

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,8 @@ from .models import StatsCell
 from .predikat import grade, scheme_active
 
 SCOPES = ("national", "agency", "province", "regency")
+# Live counts (they depend on the clock) are kept this long per process.
+LIVE_TTL = 300
 DIMS = ("month", "category", "channel", "kind", "province", "regency")
 
 
@@ -95,6 +98,12 @@ def totals(subject: Subject, period: Period, public: bool) -> Counter:
 
 
 def overdue_now(subject: Subject, public: bool) -> int:
+    """Open reports past their current deadline, counted at most every LIVE_TTL seconds."""
+    key = f"stats:overdue:{subject.scope}:{subject.code}:{int(public)}"
+    return cache.get_or_set(key, lambda: _overdue_count(subject, public), LIVE_TTL)
+
+
+def _overdue_count(subject: Subject, public: bool) -> int:
     q = CLOCKED_Q & Q(due_at__lt=timezone.now())
     if public:
         q &= Q(confidential=False)
@@ -143,9 +152,10 @@ def league(period: Period, limit: int = 50) -> list[dict]:
                  .values_list("code", "name"))
     sums: dict[str, Counter] = defaultdict(Counter)
     for code, counts in StatsCell.objects.filter(
-            scope="agency", public=True, dim="all", month__gte=period.start,
-            month__lte=period.end, scope_code__in=list(roots)).values_list("scope_code", "counts"):
-        sums[code].update(counts)
+            scope="league", public=True, dim="all", month__gte=period.start,
+            month__lte=period.end).values_list("scope_code", "counts"):
+        if code in roots:
+            sums[code].update(counts)
     scheme = scheme_active()
     rows = []
     for code, counts in sums.items():

@@ -1,6 +1,7 @@
 """Public statistics pages, the measure definitions and the open-data page (thin views)."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -77,10 +78,14 @@ def _subject_or_404(scope: str, code: str):
         raise Http404() from None
 
 
-def _slowest_open(q) -> list:
-    return list(Report.objects.filter(PUBLIC_Q & q, status__in=OPEN_STATUSES)
-                .order_by("received_at").only("tracking_id", "public_title", "received_at",
-                                              "status")[:10])
+def _slowest_open(subject, q) -> list:
+    """The ten public open reports waiting longest (kept LIVE_TTL seconds per process)."""
+    def query():
+        return list(Report.objects.filter(PUBLIC_Q & q, status__in=OPEN_STATUSES)
+                    .order_by("received_at").only("tracking_id", "public_title",
+                                                  "received_at", "status")[:10])
+    key = f"stats:slowest:{subject.scope}:{subject.code}"
+    return cache.get_or_set(key, query, selectors.LIVE_TTL)
 
 
 def _subject_page(request, subject, q):
@@ -98,7 +103,7 @@ def _subject_page(request, subject, q):
     context["charts"].append(trend)
     context.update({"error": error, "key_measures": _key_measures(context["totals"]),
                     "grade": grade(context["totals"], scheme_active()),
-                    "slowest": _slowest_open(q)})
+                    "slowest": _slowest_open(subject, q)})
     return render(request, "transparency/subject.html", context)
 
 
