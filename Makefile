@@ -55,6 +55,7 @@ bench: install-dev
 	$(BIN)/python bench/routing_surabaya.py
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/stats.py
 
 lock:
 	$(BIN)/pip install -q pip-tools

@@ -134,12 +134,14 @@ INSTALLED_APPS = [
     "aduan.channels",
     "aduan.deadlines",
     "aduan.routing",
+    "aduan.stats",
     "aduan.demo",
     "aduan.web",
     "aduan.api",
     "aduan.portal",
     "aduan.backoffice",
     "aduan.doors",
+    "aduan.transparency",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +270,16 @@ ADUAN = {
     "TRAINING_MODE": env_bool("ADUAN_TRAINING_MODE", False),
     # How often the worker enqueues the deadline sweep.
     "SWEEP_INTERVAL_SECONDS": env_int("ADUAN_SWEEP_INTERVAL_SECONDS", 300),
+    # Statistics: rollups refreshed from the event table this often (seconds); open-data
+    # dumps written under OPENDATA_DIR with this licence (name, URL).
+    "STATS_INTERVAL_SECONDS": env_int("ADUAN_STATS_INTERVAL_SECONDS", 60),
+    "OPENDATA_DIR": env_str("ADUAN_OPENDATA_DIR", str(VAR_DIR / "opendata")),
+    "OPENDATA_LICENSE": env_str("ADUAN_OPENDATA_LICENSE", "CC-BY-4.0"),
+    "OPENDATA_LICENSE_URL": env_str("ADUAN_OPENDATA_LICENSE_URL",
+                                    "https://creativecommons.org/licenses/by/4.0/"),
+    # Periodic hooks the worker's scheduler calls every tick (dotted paths; each decides
+    # itself whether its interval has passed).
+    "PERIODIC_HOOKS": env_list("ADUAN_PERIODIC_HOOKS", ["aduan.stats.tasks.stats_periodic"]),
     # Attachments per message and bytes per file (photos and PDFs).
     "ATTACHMENT_MAX_FILES": env_int("ADUAN_ATTACHMENT_MAX_FILES", 5),
     "ATTACHMENT_MAX_BYTES": env_int("ADUAN_ATTACHMENT_MAX_MB", 5) * 1024 * 1024,

@@ -11,5 +11,6 @@ urlpatterns = [
     path("kantor/", include("aduan.backoffice.urls")),
     path("channels/", include("aduan.doors.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("aduan.transparency.urls")),
     path("", include("aduan.portal.urls")),
 ]

@@ -136,3 +136,12 @@ def _fresh_calendar_cache():
     forget_data_rows()
     forget_policies()
     forget_reference_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_live_stats():
+    # Statistics keep live counts (overdue now, slowest open reports) for a few minutes.
+    from django.core.cache import cache
+
+    cache.delete_pattern("stats:*") if hasattr(cache, "delete_pattern") else cache.clear()
+    yield

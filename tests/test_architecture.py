@@ -14,12 +14,12 @@ ROOT = Path(__file__).resolve().parents[1] / "aduan"
 # The shared bottom: framework-free helpers and the one error type.
 BASE = {"lib", "errors"}
 # Apps that own models and rules.
-DOMAIN = {"accounts", "agencies", "reports", "deadlines", "routing", "channels"}
+DOMAIN = {"accounts", "agencies", "reports", "deadlines", "routing", "channels", "stats"}
 # Neutral pieces shared by delivery apps (templates, template tags, view helpers) and the
 # demo loader, which files reports through the intake entry point like any door.
 SHARED = {"web", "demo"}
 # Thin apps that deliver the domain to people and machines: one door each.
-DELIVERY = {"api", "portal", "backoffice", "doors"}
+DELIVERY = {"api", "portal", "backoffice", "doors", "transparency"}
 # Wiring at the top (settings, URLs, the command line) may import anything.
 WIRING = {"settings", "urls", "cli", "wsgi", "__main__"}
 

@@ -159,3 +159,75 @@ def test_supervisor_reads_what_is_referred_to_it(api, cast):
     response = api.get(f"/reports/{tid}", token=cast.supervisor.token)
     assert response.status_code == 200
     assert tid in api.get("/reports", scope="agency", token=cast.supervisor.token).content.decode()
+
+
+# --- statistics, open data and feeds (issue 10) ---------------------------------------------
+STATS_PUBLIC_URLS = [
+    "/statistik/?from=2020-01&to=2030-12", "/statistik/definisi/",
+    "/statistik/instansi/pemkot-surabaya/?from=2020-01&to=2030-12",
+    "/statistik/wilayah/35/?from=2020-01&to=2030-12", "/statistik/wilayah/35.78/",
+    "/feeds/instansi/pemkot-surabaya/", "/feeds/wilayah/35.78/", "/feeds/wilayah/35/",
+    "/feeds/kategori/jalan_drainase/", "/data/",
+    "/api/v1/stats?scope=agency&code=pemkot-surabaya&from=2020-01&to=2030-12&by=category",
+    "/api/v1/stats?scope=regency&code=35.78&counts=full&by=month",
+]
+STATS_STAFF_URLS = [
+    "/kantor/statistik/?from=2020-01&to=2030-12", "/kantor/statistik/peringatan-dini/",
+    "/kantor/statistik/laporan-pimpinan/pemkot-surabaya/{month}/",
+    "/kantor/statistik/laporan-pimpinan/pemkot-surabaya/{month}/?format=xlsx",
+]
+
+
+def _stats_texts(cast, tmp_path, settings) -> dict[str, str]:
+    import gzip
+    from datetime import date
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    from aduan.stats.rollup import stats_refresh_all
+
+    stats_refresh_all()
+    settings.ADUAN = {**settings.ADUAN, "OPENDATA_DIR": str(tmp_path)}
+    call_command("opendata", "export")
+    folder = next(tmp_path.iterdir())
+    texts = {f"opendata:{p.name}": (gzip.open(p, "rt").read() if p.suffix == ".gz"
+                                    else p.read_text()) for p in folder.iterdir()}
+    month = f"{date.today():%Y-%m}"
+    for viewer in ("nobody", "citizen", "national", "admin_a", "leader_a", "admin_b"):
+        client = Client()
+        if viewer != "nobody":
+            client.force_login(getattr(cast, viewer).user)
+        urls = STATS_PUBLIC_URLS + ([u.format(month=month) for u in STATS_STAFF_URLS]
+                                    if viewer not in ("nobody", "citizen") else [])
+        for url in urls:
+            response = client.get(url, follow=True)
+            body = response.content
+            if url.endswith("xlsx") and response.status_code == 200:
+                from io import BytesIO
+
+                from openpyxl import load_workbook
+                book = load_workbook(BytesIO(body))
+                body = " ".join(str(c) for s in book for r in s.iter_rows(values_only=True)
+                                for c in r).encode()
+            texts[f"{viewer}:{url}"] = body.decode(errors="replace")
+    return texts
+
+
+@pytest.mark.parametrize("privacy", PRIVACY)
+def test_no_statistics_page_export_feed_or_api_shows_protected_data(cast, privacy, tmp_path,
+                                                                    settings):
+    report, _pin = make(cast, privacy)
+    services.report_respond(caller=cast.admin_a.caller, report=report,
+                            message=f"Kami hubungi Anda di {BODY_PHONE}.")
+    texts = _stats_texts(cast, tmp_path, settings)
+    confidential = PRIVACY[privacy].get("confidential", False)
+    for where, text in texts.items():
+        for value in (NAME, EMAIL, PHONE, BODY_PHONE):
+            assert value not in text, (where, value)
+        if confidential:
+            for value in ("Pungli di loket", "Petugas minta uang", report.tracking_id):
+                assert value not in text, (where, value)
+    if not confidential:  # the public report is there, redacted
+        assert report.tracking_id in texts["opendata:reports.jsonl.gz"]
+        assert "Pungli di loket" in texts["nobody:/feeds/instansi/pemkot-surabaya/"]

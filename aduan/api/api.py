@@ -13,6 +13,7 @@ from . import errors
 from .reference import router as reference_router
 from .reports import router as reports_router
 from .routing import router as routing_router
+from .stats import router as stats_router
 
 DESCRIPTION = """
 Aduan's JSON API for mobile apps, partner systems and testers.
@@ -47,6 +48,7 @@ api = NinjaAPI(
 api.add_router("", routing_router)
 api.add_router("", reports_router)
 api.add_router("", reference_router)
+api.add_router("", stats_router)
 
 api.add_exception_handler(DomainError, errors.domain_error)
 api.add_exception_handler(ValidationError, errors.validation_error)

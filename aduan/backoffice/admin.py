@@ -8,6 +8,7 @@ lists filter only by their declared filters (``?recipient=...`` in a URL is refu
 and every change made here is written to the audit log.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Exists, OuterRef
@@ -17,7 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from aduan.accounts.models import AuditEntry, User
 from aduan.agencies.models import Agency, Category, Membership, ReferenceDataset, Region
 from aduan.agencies.selectors import forget_reference_cache
+from aduan.errors import DomainError
 from aduan.reports.access import caller_for_user
+from aduan.stats.models import PredikatScheme
+from aduan.stats.predikat import scheme_add, scheme_validate
 
 
 def is_national_admin(request) -> bool:
@@ -177,3 +181,39 @@ class AuditEntryAdmin(NationalOnly, admin.ModelAdmin):
     list_display = ["at", "actor", "action", "target"]
     list_filter = ["action"]
     search_fields = ["target"]
+
+
+class PredikatSchemeForm(forms.ModelForm):
+    class Meta:
+        model = PredikatScheme
+        fields = ("weights", "baik_from", "sedang_from", "min_reports", "note")
+
+    def clean(self):
+        data = super().clean()
+        try:
+            scheme_validate(weights=data.get("weights"), baik_from=data.get("baik_from") or 0,
+                            sedang_from=data.get("sedang_from") or 0)
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
+        return data
+
+
+@admin.register(PredikatScheme, site=site)
+class PredikatSchemeAdmin(NationalOnly, admin.ModelAdmin):
+    """Predikat weights and thresholds: national admins add versions, never edit old ones."""
+
+    list_display = ("version", "baik_from", "sedang_from", "min_reports", "created_at", "note")
+    fields = ("weights", "baik_from", "sedang_from", "min_reports", "note")
+    form = PredikatSchemeForm
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = scheme_add(weights=obj.weights, baik_from=obj.baik_from,
+                           sedang_from=obj.sedang_from, min_reports=obj.min_reports,
+                           note=obj.note, user=request.user)
+        obj.pk, obj.version = saved.pk, saved.version

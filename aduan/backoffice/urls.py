@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, channels, home, members, reports
+from .views import calendar, channels, home, members, reports, stats
 
 app_name = "backoffice"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("kanal/", channels.channels, name="channels"),
     path("kanal/<int:message_id>/ulang/", channels.retry, name="channel_retry"),
     path("kanal/simulator/", channels.simulator, name="simulator"),
+    path("statistik/", stats.dashboard, name="stats"),
+    path("statistik/peringatan-dini/", stats.early_warning, name="early_warning"),
+    path("statistik/laporan-pimpinan/", stats.leader_report_latest, name="leader_report_latest"),
+    path("statistik/laporan-pimpinan/<slug:code>/<str:month>/", stats.leader_report,
+         name="leader_report"),
     path("kalender/hapus/", calendar.calendar_remove, name="calendar_remove"),
     path("anggota/<int:membership_id>/hapus/", members.member_remove, name="member_remove"),
 ]

@@ -308,3 +308,35 @@ def attachment_get_for_caller(caller: Caller, public_id: str) -> tuple[Attachmen
 
 def agency_get_for_action(code: str) -> Agency | None:
     return Agency.objects.filter(pk=code).first()
+
+
+# --- statistics ----------------------------------------------------------------------------
+# Who sees a subtree's counts with its confidential reports in them (never their content).
+STATS_ROLES = READER_ROLES | {Role.AUDITOR}
+LEADER_REPORT_ROLES = frozenset({Role.AGENCY_ADMIN, Role.LEADER})
+
+
+def stats_full_counts_allowed(caller: Caller, scope: str, agency_path: str = "") -> bool:
+    """Whether ``caller`` may see the counts of ``scope`` including confidential reports.
+
+    National admins see every scope whole; other staff only their agencies' subtrees.
+    Regions cut across agencies, so staff see their public counts only.
+    """
+    if caller.is_national_admin:
+        return True
+    if scope != "agency" or not agency_path:
+        return False
+    return any(agency_path.startswith(grant.agency_path) for grant in caller.grants
+               if grant.role in STATS_ROLES)
+
+
+def stats_home_agencies(caller: Caller) -> list[str]:
+    """The agencies whose dashboards a staff member opens first (their memberships)."""
+    return sorted({grant.agency_code for grant in caller.grants if grant.role in STATS_ROLES})
+
+
+def leader_report_allowed(caller: Caller, agency_path: str) -> bool:
+    """Leaders and admins of the agency (or above it), and national admins, read its monthly report."""
+    return caller.is_national_admin or any(
+        agency_path.startswith(grant.agency_path) for grant in caller.grants
+        if grant.role in LEADER_REPORT_ROLES)

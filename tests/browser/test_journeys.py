@@ -20,7 +20,7 @@ def staff_login(page, username):
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
         page.click("button.primary")
-    page.wait_for_url("**/kantor/")
+    page.wait_for_url("**/kantor/**")  # leaders land on the early warning
 
 
 def act(page, action, fields=None):

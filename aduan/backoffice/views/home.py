@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aduan.accounts.login import account_authenticate
+from aduan.agencies.models import Role
 from aduan.accounts.ratelimit import client_key, rate_exceeded
 from aduan.channels.messages import notices_for, notices_mark_read
 from aduan.errors import InvalidInput, RateLimited
@@ -68,9 +69,17 @@ def home(request):
     return _dashboard(request)
 
 
+# Roles that work on reports; a staff member with none of them (a leader) lands on the
+# early warning instead of empty queues.
+_HANDLING_ROLES = (Role.NATIONAL_ADMIN, Role.AGENCY_ADMIN, Role.UNIT_ADMIN, Role.LIAISON,
+                   Role.SUPERVISOR)
+
+
 @staff_required
 def _dashboard(request):
     caller = request.caller
+    if caller.has_role(Role.LEADER) and not caller.has_role(*_HANDLING_ROLES):
+        return redirect("backoffice:early_warning")
     queues = queues_for(caller)
     counts = queue_counts(caller, queues, cap=COUNT_CAP)
     first = next((q for q in queues if counts[q]), queues[0] if queues else None)

@@ -9,7 +9,9 @@ every half minute, and the router's retraining and drift flags when due.
 import logging
 import threading
 
+from django.conf import settings
 from django.db import close_old_connections
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from aduan.channels.inbound import inbound_safety_net
@@ -30,6 +32,8 @@ def _scheduler(stop: threading.Event) -> None:
             outbox_safety_net()  # messages whose kick was throttled away
             routing_periodic()  # retraining (monthly) and agency drift flags (daily)
             inbound_safety_net()  # channel messages whose kick was throttled away
+            for hook in settings.ADUAN["PERIODIC_HOOKS"]:  # e.g. statistics, open data
+                import_string(hook)()
         except Exception:  # a database hiccup must not kill the scheduler thread
             logger.exception("could not schedule the periodic sweep")
         finally:

@@ -1,0 +1,104 @@
+"""Atom feeds of new public reports and their follow-ups, per agency, region and category.
+
+Only published, non-confidential reports, their redacted public text and the
+public text of follow-ups: never a reporter's name (anonymous or not).
+"""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from aduan.agencies.models import Agency, Category, Region
+from aduan.reports.models import PUBLIC_Q, Report, ReportEvent, Visibility
+from aduan.reports.workflow import Action
+
+ITEMS = 30
+
+
+class _ReportFeed(Feed):
+    feed_type = Atom1Feed
+
+    def q_for(self, obj) -> Q:
+        raise NotImplementedError
+
+    def items(self, obj):
+        q = PUBLIC_Q & self.q_for(obj)
+        latest = Report.objects.filter(q).order_by("-published_at").only(
+            "tracking_id", "public_title", "public_body", "published_at")[:ITEMS]
+        reports = [("report", r.published_at, r) for r in latest]
+        events = ReportEvent.objects.filter(
+            action__in=(Action.RESPOND, Action.SIGN_OFF), visibility=Visibility.PUBLIC,
+            report__in=Report.objects.filter(q).values("pk")).select_related("report").only(
+            "created_at", "public_message", "report__tracking_id", "report__public_title"
+        ).order_by("-created_at")[:ITEMS]
+        followups = [("followup", e.created_at, e) for e in events]
+        return sorted(reports + followups, key=lambda t: t[1], reverse=True)[:ITEMS]
+
+    def _report(self, item):
+        return item[2] if item[0] == "report" else item[2].report
+
+    def item_title(self, item):
+        if item[0] == "report":
+            return item[2].public_title
+        return _("Follow-up: %(title)s") % {"title": item[2].report.public_title}
+
+    def item_description(self, item):
+        return item[2].public_body if item[0] == "report" else item[2].public_message
+
+    def item_link(self, item):
+        link = reverse("portal:report", kwargs={"tracking_id": self._report(item).tracking_id})
+        return link if item[0] == "report" else f"{link}#tindak-lanjut-{item[2].pk}"
+
+    def item_guid(self, item):
+        return f"{item[0]}:{self._report(item).tracking_id}:{item[1].isoformat()}"
+
+    def item_pubdate(self, item):
+        return item[1]
+
+    def link(self, obj):
+        return reverse("portal:listing")
+
+
+class AgencyFeed(_ReportFeed):
+    def get_object(self, request, code):
+        agency = Agency.objects.filter(code=code, active=True).first()
+        if agency is None:
+            raise Http404()
+        return agency
+
+    def title(self, obj):
+        return _("Aduan: reports for %(name)s") % {"name": obj.name}
+
+    def q_for(self, obj):
+        return Q(holder__path__startswith=obj.path)
+
+
+class RegionFeed(_ReportFeed):
+    def get_object(self, request, code):
+        region = Region.objects.filter(code=code, level__in=(1, 2)).first()
+        if region is None:
+            raise Http404()
+        return region
+
+    def title(self, obj):
+        return _("Aduan: reports in %(name)s") % {"name": obj.name}
+
+    def q_for(self, obj):
+        return Q(province_code=obj.code) if obj.level == 1 else Q(regency_code=obj.code)
+
+
+class CategoryFeed(_ReportFeed):
+    def get_object(self, request, code):
+        category = Category.objects.filter(code=code).first()
+        if category is None:
+            raise Http404()
+        return category
+
+    def title(self, obj):
+        return _("Aduan: reports about %(name)s") % {"name": obj.name}
+
+    def q_for(self, obj):
+        return Q(category__code=obj.code) | Q(category__parent_id=obj.code)

@@ -1,0 +1,148 @@
+"""Statistics benchmark: rebuild, incremental refresh, open-data dump and every statistics page
+and API call, at two sizes on PostgreSQL, with a linear projection to ten million reports.
+
+Fills the database like ``bench/pages.py`` (set-based reports, events and access rows), then:
+``aduan stats rebuild`` time, one incremental refresh batch, the open-data dump time, and the
+median / p95 server time of each page (in-process test client). Nothing fails on timing.
+
+    python bench/stats.py [--sizes 1000000,2000000] [--runs 20] [--reuse]
+
+ADUAN_BENCH_PG (server URL) and ADUAN_BENCH_STATS_DB (database name) say where it runs.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("ADUAN_BENCH_PAGES_DB", os.environ.get("ADUAN_BENCH_STATS_DB",
+                                                             "aduan_bench_stats"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pages  # noqa: E402  (the shared set-based filler)
+
+URLS = [
+    ("national dashboard", None, "/statistik/"),
+    ("national dashboard, map by % on time", None, "/statistik/?measure=pct_followup_on_time"),
+    ("agency page (pemkot-surabaya)", None, "/statistik/instansi/pemkot-surabaya/"),
+    ("province page (35)", None, "/statistik/wilayah/35/"),
+    ("regency page (35.78)", None, "/statistik/wilayah/35.78/"),
+    ("definitions", None, "/statistik/definisi/"),
+    ("open data page", None, "/data/"),
+    ("API national by month", None, "/api/v1/stats?by=month"),
+    ("API agency by category", None, "/api/v1/stats?scope=agency&code=pemkot-surabaya&by=category"),
+    ("API province by regency", None, "/api/v1/stats?scope=province&code=35&by=regency"),
+    ("feed: agency", None, "/feeds/instansi/pemkot-surabaya/"),
+    ("feed: regency", None, "/feeds/wilayah/35.78/"),
+    ("feed: category", None, "/feeds/kategori/jalan_drainase/"),
+    ("staff dashboard (national admin)", "national", "/kantor/statistik/"),
+    ("early warning (national admin)", "national", "/kantor/statistik/peringatan-dini/"),
+    ("leader report (pemkot-surabaya)", "national",
+     "/kantor/statistik/laporan-pimpinan/pemkot-surabaya/{month}/"),
+]
+
+
+def _clients():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from aduan.accounts.services import staff_add
+
+    anonymous = Client()
+    user = get_user_model().objects.filter(username="bench-national").first()
+    if user is None:
+        user, _created = staff_add(username="bench-national", agency_code="kemenpanrb",
+                                   role="national_admin", password="bench-Password-1")
+    national = Client()
+    national.force_login(user)
+    return {None: anonymous, "national": national}
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def run_size(n: int, runs: int, previous: int, reuse: bool) -> dict:
+    """Grow the database to n reports (a fresh one for the first size), then measure."""
+    print(f"== {n} reports", flush=True)
+    have = pages.report_count()
+    if previous == 0 and not (reuse and have >= n):
+        pages.create_database()
+        have = 0
+    if have < n:
+        pages.fill(n - max(have, 0))
+    pages._setup_django()
+    from datetime import date
+
+    from django.db import connection
+
+    from aduan.stats.opendata import opendata_export
+    from aduan.stats.rollup import stats_rebuild, stats_refresh
+
+    result = {"n": n, "rebuild_s": _timed(stats_rebuild)}
+    print(f"  aduan stats rebuild: {result['rebuild_s']:.1f} s", flush=True)
+    # An incremental batch: re-read the last 5000 events as if new.
+    from aduan.stats.models import StatsCursor
+    StatsCursor.objects.filter(name="events").update(last_id=models_top() - 5000)
+    result["refresh_s"] = _timed(stats_refresh)
+    print(f"  one refresh batch (5000 events): {result['refresh_s']:.2f} s", flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        result["dump_s"] = _timed(lambda: opendata_export(folder))
+    print(f"  open-data dump: {result['dump_s']:.1f} s", flush=True)
+    clients = _clients()
+    month = f"{date.today():%Y-%m}"
+    for label, who, url in URLS:
+        times = pages._time(clients[who], "GET", url.format(month=month), runs)
+        median, p95 = statistics.median(times), sorted(times)[int(0.95 * (len(times) - 1))]
+        result[label] = median
+        print(f"  {label:45s} median {median:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
+    connection.close()
+    return result
+
+
+def models_top() -> int:
+    from aduan.reports.models import ReportEvent
+
+    return ReportEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def project(small: dict, large: dict, target: int = 10_000_000) -> None:
+    print(f"== linear projection to {target} reports from {small['n']} and {large['n']}")
+    for key in small:
+        if key == "n":
+            continue
+        slope = (large[key] - small[key]) / (large["n"] - small["n"])
+        value = large[key] + slope * (target - large["n"])
+        unit = "ms" if key not in ("rebuild_s", "refresh_s", "dump_s") else "s"
+        print(f"  {key:45s} {value:10.1f} {unit}")
+    for key in ("rebuild_s", "dump_s"):
+        print(f"  {key} per million (at {large['n']}): {large[key] / large['n'] * 1e6:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000000,2000000")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a database that already holds the first size")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    import subprocess
+
+    if subprocess.run(["pg_isready", "-q", "-d", f"{pages.PG}/postgres"]).returncode != 0:
+        print("bench/stats.py: PostgreSQL is not reachable; skipped")
+        return
+    results, previous = [], 0
+    for n in sorted(sizes):
+        results.append(run_size(n, args.runs, previous, args.reuse))
+        previous = n
+    if len(results) >= 2:
+        project(results[0], results[-1])
+
+
+if __name__ == "__main__":
+    main()
