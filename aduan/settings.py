@@ -23,6 +23,15 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from ``NAME_FILE`` (a file holding it, e.g. a systemd or container secret),
+    else from ``NAME``."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -120,9 +129,11 @@ INSTALLED_APPS = [
     "aduan.api",
     "aduan.portal",
     "aduan.backoffice",
+    "aduan.ops",
 ]
 
 MIDDLEWARE = [
+    "aduan.ops.middleware.RequestMiddleware",
     "aduan.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -261,6 +272,11 @@ ADUAN = {
     "ROUTING": env_choice("ADUAN_ROUTING", "task", ("task", "inline", "off")),
     # Dispatch confident reports at once (as the system); off: every report waits for a verifier.
     "AUTO_DISPATCH": env_bool("ADUAN_AUTO_DISPATCH", True),
+    # /metrics answers only with "Authorization: Bearer <token>"; no token, no endpoint.
+    "METRICS_TOKEN": env_secret("ADUAN_METRICS_TOKEN"),
+    # /health/ready fails when no worker reported for this long, or a task waits this long.
+    "READY_WORKER_SILENCE_SECONDS": env_int("ADUAN_READY_WORKER_SILENCE_SECONDS", 90),
+    "READY_QUEUE_AGE_SECONDS": env_int("ADUAN_READY_QUEUE_AGE_SECONDS", 300),
     # Share of auto-dispatched reports that must be right on held-out data; sets the threshold.
     "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
     # Days back in which similar open reports are suggested at intake.
@@ -336,8 +352,15 @@ DEFAULT_FROM_EMAIL = env_str("ADUAN_FROM_EMAIL", "Aduan <no-reply@aduan.localhos
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "aduan.lib.requestlog.JsonFormatter"},
+    },
+    "filters": {"request_id": {"()": "aduan.lib.requestlog.RequestIdFilter"}},
+    # ADUAN_LOG_FORMAT=json: one JSON object per line, with the request id.
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": env_choice("ADUAN_LOG_FORMAT", "plain",
+                                                     ("plain", "json"))}},
     "root": {"handlers": ["console"], "level": env_str("ADUAN_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -10,5 +10,8 @@ urlpatterns = [
     path("admin/", national_admin_site.urls),
     path("kantor/", include("aduan.backoffice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("aduan.ops.urls")),
     path("", include("aduan.portal.urls")),
 ]
+
+handler500 = "aduan.ops.views.server_error"

@@ -46,20 +46,32 @@ def reporter_email(report) -> str:
     return report.reporter.email if report.reporter_id and report.reporter.email else ""
 
 
-def queue_for_event(report, event) -> None:
-    """Queue the reporter's message for this event, if the event is one they hear about."""
+def reporter_message(report, event):
+    """The reporter's message for this event, or None if they do not hear about it."""
     template = _REPORTER_MESSAGES.get(event.action)
     email = reporter_email(report)
     if template is None or not email:
-        return
+        return None
     context = {
         "id": display(report.tracking_id), "title": report.title, "message": event.message,
         "agency": report.holder.name if report.holder_id else "",
         "reason": report.archive_reason, "url": f"{settings.SITE_URL}/lacak/",
     }
     # The reporter's e-mail only: a reporter's account never gets back-office notices.
-    send([compose([Recipient(None, email)], template, context,
-                  purpose=f"report_{event.action}", event_id=event.pk)])
+    return compose([Recipient(None, email)], template, context,
+                   purpose=f"report_{event.action}", event_id=event.pk)
+
+
+def queue_for_event(report, event) -> None:
+    """Queue the reporter's message for this event, if the event is one they hear about."""
+    queue_for_events([(report, event)])
+
+
+def queue_for_events(pairs) -> None:
+    """Queue the reporters' messages for many (report, event) pairs in one batch."""
+    messages = [m for m in (reporter_message(r, e) for r, e in pairs) if m is not None]
+    if messages:
+        send(messages)
 
 
 def alert_national_admins(report, *, reason: str, event_id: int | None = None) -> None:
