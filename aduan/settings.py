@@ -233,6 +233,16 @@ USE_TZ = True
 
 # --- Static files -------------------------------------------------------------
 
+# --- Cache ----------------------------------------------------------------------
+# ADUAN_CACHE_URL (redis://host:6379/0) shares the cache between machines: data versions
+# (aduan.lib.versions), rate counters and cached figures. Without it each process has its own.
+CACHE_URL = env_secret("ADUAN_CACHE_URL")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": CACHE_URL, "KEY_PREFIX": "aduan",
+                      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+          if CACHE_URL else
+          {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aduan"}}
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -57,6 +57,9 @@ def payload(i: int) -> bytes:
 
 
 def free_port() -> int:
+    """ADUAN_BENCH_PORT if set (a shared machine hands out port ranges), else any free port."""
+    if os.environ.get("ADUAN_BENCH_PORT"):
+        return int(os.environ["ADUAN_BENCH_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -83,7 +86,7 @@ def prepare(db: str, workdir: Path) -> dict:
     return env
 
 
-def wait_for(port: int, timeout: float = 30) -> None:
+def wait_for(port: int, timeout: float = 120) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:

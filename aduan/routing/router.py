@@ -13,7 +13,14 @@ from functools import lru_cache
 import numpy as np
 
 from aduan.agencies.models import Agency, Category, Level
-from aduan.agencies.rules import RuleKey, region_chain, resolve, rules_all, rules_for
+from aduan.agencies.rules import (
+    RuleKey,
+    region_chain,
+    resolve,
+    rules_all,
+    rules_for,
+    rules_for_many,
+)
 
 from .classifier import TextClassifier
 from .gazetteer import DATA, Gazetteer, gazetteer
@@ -120,12 +127,21 @@ class Router:
             category = self.categories.get(category, (None, None))[1]
         return chain
 
-    def _agency_for(self, category: str, region: str | None, text: str):
+    def _agency_for(self, category: str, region: str | None, text: str, batch_rules=None):
         chain = self._chain(category)
         default = self.categories.get(category, (Level.REGENCY, None))[0]
         level = level_for(category, default, text)
-        rules = self.rules if self.rules is not None else rules_for(chain, region)
+        rules = self.rules if self.rules is not None else batch_rules
+        if rules is None:
+            rules = rules_for(chain, region)
         return resolve(rules, categories=chain, region=region, level=level)
+
+    def _batch_rules(self, regions: list[str | None]):
+        """Without all rules in memory, a batch of more than one loads its rules in one query."""
+        if self.rules is not None or len(regions) < 2:
+            return None
+        categories = {c for code in self.category_model.classes for c in self._chain(code)}
+        return rules_for_many(categories, set(regions))
 
     def route(self, items: Sequence[RouteInput]) -> list[Route]:
         if not items:
@@ -133,23 +149,26 @@ class Router:
         probs = self.category_model.probabilities([i.text for i in items])
         agency_probs = (self.agency_model.probabilities([i.text for i in items])
                         if self.agency_model is not None else None)
+        regions = [self.places.find(i.text, i.region) for i in items]
+        batch_rules = self._batch_rules(regions)
         routes = []
         for row, item in enumerate(items):
             routes.append(self._route_one(item, probs[row],
-                                          None if agency_probs is None else agency_probs[row]))
+                                          None if agency_probs is None else agency_probs[row],
+                                          regions[row], batch_rules))
         return routes
 
-    def _route_one(self, item: RouteInput, probs: np.ndarray, agency_probs) -> Route:
+    def _route_one(self, item: RouteInput, probs: np.ndarray, agency_probs, region: str | None,
+                   batch_rules=None) -> Route:
         classes = self.category_model.classes
         text = normalise(item.text)
-        region = self.places.find(item.text, item.region)
         order = [int(i) for i in np.argsort(-probs)]
         if item.category in classes:  # the reporter's choice comes first
             chosen = classes.index(item.category)
             order = [chosen] + [i for i in order if i != chosen]
         candidates, first = [], None
         for i in order[:TOP]:
-            resolution = self._agency_for(classes[i], region, text)
+            resolution = self._agency_for(classes[i], region, text, batch_rules)
             first = first or resolution
             candidates.append(Candidate(classes[i], resolution.agency, round(float(probs[i]), 4)))
         best = candidates[0]
