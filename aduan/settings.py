@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "aduan.api",
     "aduan.portal",
     "aduan.backoffice",
+    "aduan.doors",
     "aduan.ops",
 ]
 
@@ -289,8 +290,52 @@ ADUAN = {
     "READY_QUEUE_AGE_SECONDS": env_int("ADUAN_READY_QUEUE_AGE_SECONDS", 300),
     # Share of auto-dispatched reports that must be right on held-out data; sets the threshold.
     "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
+    # The worker retrains the router every so many days (0: only by hand).
+    "ROUTING_RETRAIN_DAYS": env_int("ADUAN_ROUTING_RETRAIN_DAYS", 30),
     # Days back in which similar open reports are suggested at intake.
     "SIMILAR_DAYS": env_int("ADUAN_SIMILAR_DAYS", 30),
+    # Abuse limits on channel doors ("off" disables every rate limit): messages per contact
+    # per hour, and per door per minute. Messages over a limit are kept, answered once, and
+    # shown to staff.
+    "RATE_LIMITS": env_choice("ADUAN_RATE_LIMITS", "on", ("on", "off")) == "on",
+    "CHANNEL_CONTACT_PER_HOUR": env_int("ADUAN_CHANNEL_CONTACT_PER_HOUR", 30),
+    "CHANNEL_DOOR_PER_MINUTE": env_int("ADUAN_CHANNEL_DOOR_PER_MINUTE", 3000),
+    # How to run inbound channel messages: "task" (the worker, the default) or "inline"
+    # (right after the provider's request commits; tests and the simulator).
+    "CHANNELS": env_choice("ADUAN_CHANNELS", "task", ("task", "inline")),
+}
+
+# --- Channel doors (each is off, answering 404, until its settings are given) ------
+
+CHANNEL_DOORS = {
+    "sms": {"SECRET": env_str("ADUAN_SMS_GATEWAY_SECRET"),
+            "URL": env_str("ADUAN_SMS_GATEWAY_URL")},
+    "twilio": {"ACCOUNT_SID": env_str("ADUAN_TWILIO_ACCOUNT_SID"),
+               "AUTH_TOKEN": env_str("ADUAN_TWILIO_AUTH_TOKEN"),
+               "FROM": env_str("ADUAN_TWILIO_FROM"),
+               "API_BASE": env_str("ADUAN_TWILIO_API_BASE", "https://api.twilio.com")},
+    "whatsapp": {"VERIFY_TOKEN": env_str("ADUAN_WHATSAPP_VERIFY_TOKEN"),
+                 "APP_SECRET": env_str("ADUAN_WHATSAPP_APP_SECRET"),
+                 "TOKEN": env_str("ADUAN_WHATSAPP_TOKEN"),
+                 "PHONE_NUMBER_ID": env_str("ADUAN_WHATSAPP_PHONE_NUMBER_ID"),
+                 "API_BASE": env_str("ADUAN_WHATSAPP_API_BASE",
+                                     "https://graph.facebook.com/v23.0"),
+                 # Sent instead of free text outside the 24-hour window (an approved template).
+                 "TEMPLATE": env_str("ADUAN_WHATSAPP_TEMPLATE", "aduan_update"),
+                 "TEMPLATE_LANGUAGE": env_str("ADUAN_WHATSAPP_TEMPLATE_LANGUAGE", "id")},
+    "telegram": {"BOT_TOKEN": env_str("ADUAN_TELEGRAM_BOT_TOKEN"),
+                 "SECRET_TOKEN": env_str("ADUAN_TELEGRAM_SECRET_TOKEN"),
+                 "API_BASE": env_str("ADUAN_TELEGRAM_API_BASE", "https://api.telegram.org")},
+    "x": {"CONSUMER_SECRET": env_str("ADUAN_X_CONSUMER_SECRET"),
+          "ACCESS_TOKEN": env_str("ADUAN_X_ACCESS_TOKEN"),
+          "HANDLE": env_str("ADUAN_X_HANDLE").lstrip("@"),
+          "HASHTAG": env_str("ADUAN_X_HASHTAG", "lapor").lstrip("#"),
+          "API_BASE": env_str("ADUAN_X_API_BASE", "https://api.x.com")},
+    "email": {"ADDRESS": env_str("ADUAN_MAIL_IN_ADDRESS"),
+              "IMAP_HOST": env_str("ADUAN_IMAP_HOST"),
+              "IMAP_PORT": env_int("ADUAN_IMAP_PORT", 993),
+              "IMAP_USER": env_str("ADUAN_IMAP_USER"),
+              "IMAP_PASSWORD": env_str("ADUAN_IMAP_PASSWORD")},
 }
 
 # --- Security -----------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", national_admin_site.urls),
     path("kantor/", include("aduan.backoffice.urls")),
+    path("channels/", include("aduan.doors.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("aduan.ops.urls")),
     path("", include("aduan.portal.urls")),

@@ -52,6 +52,22 @@ def cold_start() -> None:
           f"{figures['auto_precision_at_threshold']} right")
 
 
+def whole_router() -> None:
+    """The whole router (category, place, level) on the labelled sets in the repository:
+    the cold-start set (categories only) and the independent unseen sets, when present."""
+    from aduan.routing.evaluation import figures_line, labelled_rows, router_figures
+    from aduan.routing.gazetteer import DATA
+    from aduan.routing.router import Router
+
+    router = Router.load(all_rules=True)
+    for name in ("coldstart_eval", "unseen_dev", "unseen_test"):
+        path = DATA / f"{name}.csv"
+        if path.exists():
+            print(figures_line(name, router_figures(router, labelled_rows(path))))
+        else:
+            print(f"{name}: not in the repository, skipped")
+
+
 def messages(n: int) -> list[str]:
     from aduan.routing.corpus import seed_examples
 
@@ -108,6 +124,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--train-size", type=int, default=100_000)
+    parser.add_argument("--whole", action="store_true",
+                        help="Also evaluate the whole router (needs a migrated database).")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
     import django
@@ -115,6 +133,8 @@ def main() -> None:
     django.setup()
     print(f"router benchmarks on {os.cpu_count()} CPUs (one BLAS thread)")
     cold_start()
+    if args.whole:
+        whole_router()
     throughput(args.messages)
     training_time(args.train_size)
 

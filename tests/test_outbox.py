@@ -129,12 +129,13 @@ def test_a_permanent_refusal_is_a_dead_letter_at_once_and_no_transport_means_ret
     def refuse(message):
         raise transports.PermanentFailure("number not on WhatsApp")
 
+    previous = transports.transport_for("whatsapp")
     transports.transport_register("whatsapp", refuse)
     try:
-        refused, orphan = _queued("whatsapp"), _queued("telegram")
+        refused, orphan = _queued("whatsapp"), _queued("webpush")
         assert outbox_deliver_due()["retry"] == 2
     finally:
-        transports._senders.pop("whatsapp")
+        transports.transport_register("whatsapp", previous)
     refused.refresh_from_db()
     orphan.refresh_from_db()
     assert refused.status == OutboundStatus.FAILED and "WhatsApp" in refused.last_error

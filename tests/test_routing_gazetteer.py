@@ -2,7 +2,7 @@
 
 import pytest
 
-from aduan.routing.gazetteer import find_region
+from aduan.routing.aliases import find_region
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,87 @@ def test_the_forms_region_wins_and_text_only_narrows_it():
     assert find_region("kel. Sungai Pinang Dalam Samarinda", "35.78") == "35.78"
     assert find_region("jalan rusak di Rungkut", "35.78") == "35.78.03"
     assert find_region("jalan rusak", "35.78.02") == "35.78.02"
+
+
+@pytest.mark.parametrize("text, code", [
+    # one word in the official list, two in the text, and the reverse; hyphens
+    ("banjir di Tanjung Pinang", "21.72"),
+    ("macet di Tanjungpinang", "21.72"),
+    ("lampu jalan mati di Pangkal-Pinang", "19.71"),
+    # government prefixes, also glued into handles and hashtags
+    ("Pemkab Bogor lambat sekali", "32.01"),
+    ("Pemkot Bogor lambat sekali", "32.71"),
+    ("@pemkotmedan jalan rusak parah", "12.71"),
+    ("#humaskabbogor tolong", "32.01"),
+    # unmarked districts: alone when one place in the country has the name
+    ("sampah menumpuk di Tebet", "31.74.01"),
+    ("macet di Ciputat tiap pagi", "36.74.04"),
+    # capitals, towns and abbreviations from the curated list
+    ("Waingapu banjir lagi", "53.11"),
+    ("jalan di Lobar rusak", "52.01"),
+    ("sampah di Labuan Bajo", "53.15"),
+])
+def test_names_as_people_write_them(text, code):
+    assert find_region(text) == code
+
+
+@pytest.mark.parametrize("text", [
+    "perawat di bangsal kelas 3 judes",      # a district's name that is an everyday word
+    "di belakang kanor kelurahan",           # a typo of an everyday word
+    "wifi gratis di alun-alun mati",         # reduplication, not a village
+    "lampu mati di tebet",                   # one unmarked word needs its capital letter
+])
+def test_everyday_words_are_not_places(text):
+    assert find_region(text) is None
+
+
+def test_the_evidence_is_the_words_that_made_the_place():
+    from aduan.routing.aliases import gazetteer
+
+    located = gazetteer().locate("lampu mati di Genteng, Surabaya")
+    assert located.code == "35.78.07"
+    assert located.evidence == ("genteng", "surabaya")
+    assert gazetteer().locate("@pemkotmedan").evidence == ("pemkot medan",)
+
+
+def test_admins_add_and_withdraw_aliases():
+    from aduan.agencies.models import Region
+    from aduan.routing.aliases import gazetteer_forget
+    from aduan.routing.models import RegionAlias
+
+    RegionAlias.objects.create(alias="kota kembang", region=Region.objects.get(code="32.73"))
+    RegionAlias.objects.create(alias="jaksel", region=Region.objects.get(code="31.74"),
+                               active=False)
+    gazetteer_forget()
+    try:
+        assert find_region("macet di kota kembang") == "32.73"
+        assert find_region("banjir lagi di Jaksel") is None
+    finally:
+        RegionAlias.objects.all().delete()
+        gazetteer_forget()
+
+
+@pytest.mark.parametrize("text, agency, region", [
+    ("Dinas Sosial Kab. Bogor tidak mencairkan bansos", "pemkab-bogor.dinsos", "32.01"),
+    ("Kantor Pertanahan Kota Malang lambat", "kantah-kota-malang", "35.73"),
+    ("@dishubsby lampu merah mati", "pemkot-surabaya.dishub", "35.78"),
+    ("Dukcapil Sleman antri lama", "pemkab-sleman.disdukcapil", "34.04"),
+])
+def test_an_agency_named_in_the_text_is_the_agency_and_names_its_region(text, agency, region):
+    from aduan.routing.router import RouteInput, Router
+
+    route = Router.load().route([RouteInput(text)])[0]
+    assert (route.agency, route.region_code) == (agency, region)
+    assert route.evidence["agency"]
+
+
+def test_admins_record_an_agencys_own_handle():
+    from aduan.agencies.models import Agency
+    from aduan.routing.models import AgencyAlias
+    from aduan.routing.router import RouteInput, Router
+
+    AgencyAlias.objects.create(alias="sapawargasby",
+                               agency=Agency.objects.get(code="pemkot-surabaya.dlh"))
+    route = Router.load().route([RouteInput("@SapaWargaSby sampah tidak diangkut")])[0]
+    assert route.agency == "pemkot-surabaya.dlh" and route.region_code == "35.78"
+    assert route.evidence == {"agency": ["sapawargasby"]}

@@ -127,6 +127,9 @@ class RoutingOut(Schema):
     threshold: float
     candidates: list[RoutingCandidate] = Field(description="Top three (category, agency, "
                                                "confidence), best first")
+    evidence: dict[str, list[str]] = Field(
+        default_factory=dict, description="Why: 'place' lists the words that made the region "
+        "(e.g. 'kec tebet', 'pemkot medan'), 'agency' the handle or name that named the agency")
     at: datetime
 
 

@@ -140,3 +140,13 @@ class WorkdaysForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("Working days"), min_value=-366, max_value=366)
     region = forms.CharField(label=_("Region code"), max_length=13, required=False)
+
+
+class SimulatorForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Door"), choices=[
+        ("sms", _("SMS")), ("whatsapp", _("WhatsApp")), ("telegram", _("Telegram")),
+        ("twitter", _("X/Twitter"))])
+    text = forms.CharField(label=_("Message, as a citizen would type it"), max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    public = forms.BooleanField(label=_("On X: a public tweet mentioning the account "
+                                        "(otherwise a direct message)"), required=False)

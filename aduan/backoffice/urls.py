@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, home, members, reports
+from .views import calendar, channels, home, members, reports
 
 app_name = "backoffice"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("laporan/<str:tracking_id>/<slug:action>/", reports.report_action, name="action"),
     path("anggota/", members.members, name="members"),
     path("kalender/", calendar.calendar, name="calendar"),
+    path("kanal/", channels.channels, name="channels"),
+    path("kanal/<int:message_id>/ulang/", channels.retry, name="channel_retry"),
+    path("kanal/simulator/", channels.simulator, name="simulator"),
     path("kalender/hapus/", calendar.calendar_remove, name="calendar_remove"),
     path("anggota/<int:membership_id>/hapus/", members.member_remove, name="member_remove"),
 ]

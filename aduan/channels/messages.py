@@ -9,9 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.conf import settings
 from django.utils import timezone, translation
 
-from .models import Notice, OutboundChannel, OutboundMessage
+from aduan.lib import sms
+from aduan.lib.tracking import display
+
+from .contacts import contact_of_report
+from .models import Contact, Notice, OutboundChannel, OutboundMessage
 from .tasks import kick_after_commit
 
 
@@ -92,3 +97,62 @@ def notices_mark_read(user, ids: Iterable[int] | None = None) -> int:
 def notices_unread_count(user, *, cap: int = 99) -> int:
     """How many notices wait unread (counted up to ``cap``; the badge shows "99+")."""
     return Notice.objects.filter(user=user, read_at__isnull=True)[:cap + 1].count()
+
+
+# --- messages to a reporter's contact on the door they came in by -------------------
+
+
+# Report channels whose reports come in by a channel door (values of reports.Channel).
+DOOR_CHANNELS = frozenset({"sms", "whatsapp", "telegram", "twitter", "email"})
+
+
+def track_link(tracking_id: str) -> str:
+    return f"{settings.SITE_URL}/lacak/?id={display(tracking_id)}"
+
+
+def channel_text(channel: str, texts: tuple[str, ...], link: str = "") -> str:
+    """The body for a channel: SMS in Indonesian only and at most three segments."""
+    if channel == OutboundChannel.SMS:
+        return sms.fit(texts[0], link)
+    body = "\n\n".join(texts)
+    return f"{body}\n{link}" if link else body
+
+
+def contact_send(contact: Contact, body: str, *, purpose: str, subject: str = "",
+                 event_id: int | None = None, payload: dict | None = None) -> bool:
+    """Queue one message to a contact on its channel (inside the caller's transaction).
+
+    Nothing is queued to a contact that sent STOP, except the confirmation of STOP
+    itself; ``(event, channel, recipient)`` is unique, so an event never queues twice.
+    """
+    if contact.opted_out_at is not None and purpose != "channel_stop":
+        return False
+    created = OutboundMessage.objects.bulk_create([OutboundMessage(
+        channel=contact.channel, recipient=contact.address, subject=subject[:250], body=body,
+        purpose=purpose, event_id=event_id, next_attempt_at=timezone.now(),
+        payload={"contact": contact.pk, **(payload or {})})], ignore_conflicts=True)
+    kick_after_commit()
+    return bool(created)
+
+
+def contact_notify(report, template: tuple, context: dict, *, purpose: str,
+                   event_id: int | None) -> bool:
+    """Tell a report's origin contact of an event, on its door; False if it has none."""
+    if report.channel not in DOOR_CHANNELS:
+        return False  # web and API reports have no contact: spare the look-up
+    link = contact_of_report(report.pk)
+    if link is None:
+        return False
+    texts = tuple(text % context for text in bilingual(template[1]))
+    body = channel_text(link.contact.channel, texts, track_link(report.tracking_id))
+    subject = bilingual(template[0])[0] % context
+    return contact_send(link.contact, body, purpose=purpose, subject=subject,
+                        event_id=event_id, payload=thread_payload(link))
+
+
+def thread_payload(link) -> dict:
+    """What the door needs to keep a reply in its thread (a mail's References)."""
+    payload = {"report": link.report_id, "door": link.provider}
+    if link.thread_ref:
+        payload["thread"] = link.thread_ref
+    return payload

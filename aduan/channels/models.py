@@ -88,3 +88,112 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.purpose}"
+
+
+class Provider(models.TextChoices):
+    """The door a message came in by (two doors may share one outbound channel)."""
+
+    SMS_GATEWAY = "sms", _("SMS gateway")
+    TWILIO = "twilio", _("SMS (Twilio)")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
+    X = "x", _("X/Twitter")
+    EMAIL = "email", _("E-mail")
+    SIMULATOR = "simulator", _("Channel simulator (training)")
+
+
+class Contact(models.Model):
+    """A reporter's identity on one channel: a phone number, chat, account or address.
+
+    The address is personal data: it is kept to reply, looked up only by its keyed
+    digest (``contacts.address_digest``), and never shown outside the back office.
+    """
+
+    channel = models.CharField(max_length=12, choices=OutboundChannel.choices)
+    address = models.CharField(max_length=254)
+    address_digest = models.CharField(max_length=64)
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+    # WhatsApp allows free-form replies only within 24 hours of the reporter's last message.
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    # A message waiting for "where?" answers: {"text", "asked", "messages", "latitude", ...}.
+    draft = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "address_digest"],
+                                               name="contact_once_per_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}#{self.pk}"
+
+
+class InboundOutcome(models.TextChoices):
+    PENDING = "pending", _("Waiting to be read")
+    REPORT = "report", _("Filed as a new report")
+    CONVERSATION = "conversation", _("Added to a report")
+    QUESTION = "question", _("Answered with a question")
+    COMMAND = "command", _("Command answered")
+    RATE_LIMITED = "rate_limited", _("Over the rate limit")
+    IGNORED = "ignored", _("Ignored")
+    FAILED = "failed", _("Could not be read")
+
+
+class InboundMessage(models.Model):
+    """A provider's message, stored raw before anything is done with it.
+
+    ``(provider, provider_message_id)`` is unique: a redelivery finds the row it
+    already made and changes nothing. A message that cannot be read stays here
+    as ``failed`` for staff to see; nothing is dropped.
+    """
+
+    provider = models.CharField(max_length=12, choices=Provider.choices)
+    provider_message_id = models.CharField(max_length=200)
+    sender = models.CharField(max_length=254)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField()
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="messages")
+    report = models.ForeignKey("reports.Report", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    outcome = models.CharField(max_length=14, choices=InboundOutcome.choices,
+                               default=InboundOutcome.PENDING)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "provider_message_id"],
+                                               name="inbound_once_per_provider_id")]
+        indexes = [
+            models.Index(fields=["received_at"], condition=Q(outcome="pending"),
+                         name="inbound_pending_idx"),
+            models.Index(fields=["contact", "received_at"], name="inbound_contact_idx"),
+            models.Index(fields=["provider", "received_at"], name="inbound_provider_idx"),
+            models.Index(fields=["report", "received_at"], name="inbound_report_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.pk}"
+
+
+class ReportContact(models.Model):
+    """The contact a report came from: its conversation and notifications use that door.
+
+    Kept in channels (not on ``Report``) so reports need not know about contacts.
+    """
+
+    report = models.OneToOneField("reports.Report", on_delete=models.CASCADE,
+                                  primary_key=True, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="reports")
+    provider = models.CharField(max_length=12, choices=Provider.choices)
+    # Threading on the door: the first message's id (an e-mail Message-ID, a tweet id).
+    thread_ref = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contact", "-created_at"], name="reportcontact_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}<-{self.contact_id}"

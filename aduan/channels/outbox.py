@@ -92,3 +92,10 @@ def outbox_deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> di
 def next_due_at() -> datetime | None:
     return (OutboundMessage.objects.filter(status=OutboundStatus.PENDING)
             .order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first())
+
+
+def outbox_retry(*, message_id: int) -> bool:
+    """Give a dead letter another round of attempts (staff saw why it failed and fixed it)."""
+    return bool(OutboundMessage.objects.filter(pk=message_id, status=OutboundStatus.FAILED)
+                .update(status=OutboundStatus.PENDING, attempts=0, claimed_until=None,
+                        next_attempt_at=timezone.now(), last_error=""))

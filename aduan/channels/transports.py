@@ -38,8 +38,13 @@ def transports_registered() -> list[str]:
 def email_send(message: OutboundMessage) -> str:
     """Send a message by e-mail with a stable Message-ID, so a mail server can drop a repeat."""
     message_id = f"<outbox-{message.pk}@{settings.ADUAN['MAIL_DOMAIN']}>"
-    EmailMessage(subject=message.subject, body=message.body, to=[message.recipient],
-                 headers={"Message-ID": message_id}).send()
+    headers = {"Message-ID": message_id}
+    # A reply to a reporter who wrote in by e-mail stays in their thread.
+    thread = message.payload.get("thread", "") if message.channel == OutboundChannel.EMAIL else ""
+    if thread.startswith("<") and thread.endswith(">") and "\n" not in thread:
+        headers.update({"In-Reply-To": thread, "References": thread})
+    EmailMessage(subject=message.subject or "Aduan", body=message.body, to=[message.recipient],
+                 headers=headers).send()
     return message_id
 
 

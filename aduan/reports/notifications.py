@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.selectors import national_admins
-from aduan.channels.messages import Recipient, compose, send
+from aduan.channels.messages import Recipient, compose, contact_notify, send
 from aduan.lib.tracking import display
 
 from .workflow import Action
@@ -46,20 +46,12 @@ def reporter_email(report) -> str:
     return report.reporter.email if report.reporter_id and report.reporter.email else ""
 
 
-def reporter_message(report, event):
-    """The reporter's message for this event, or None if they do not hear about it."""
-    template = _REPORTER_MESSAGES.get(event.action)
-    email = reporter_email(report)
-    if template is None or not email:
-        return None
-    context = {
+def _context(report, event) -> dict:
+    return {
         "id": display(report.tracking_id), "title": report.title, "message": event.message,
         "agency": report.holder.name if report.holder_id else "",
         "reason": report.archive_reason, "url": f"{settings.SITE_URL}/lacak/",
     }
-    # The reporter's e-mail only: a reporter's account never gets back-office notices.
-    return compose([Recipient(None, email)], template, context,
-                   purpose=f"report_{event.action}", event_id=event.pk)
 
 
 def queue_for_event(report, event) -> None:
@@ -68,8 +60,22 @@ def queue_for_event(report, event) -> None:
 
 
 def queue_for_events(pairs) -> None:
-    """Queue the reporters' messages for many (report, event) pairs in one batch."""
-    messages = [m for m in (reporter_message(r, e) for r, e in pairs) if m is not None]
+    """Queue the reporters' messages for many (report, event) pairs, e-mails in one batch."""
+    messages = []
+    for report, event in pairs:
+        template = _REPORTER_MESSAGES.get(event.action)
+        if template is None:
+            continue
+        context = _context(report, event)
+        # A report that came in by a channel door hears back by that door (the SMS, chat or
+        # mail it was sent from); its receipt is queued by the door itself, with the PIN.
+        contact_notify(report, template, context, purpose=f"report_{event.action}",
+                       event_id=event.pk)
+        email = reporter_email(report)
+        if email:
+            # The reporter's e-mail only: a reporter's account never gets back-office notices.
+            messages.append(compose([Recipient(None, email)], template, context,
+                                    purpose=f"report_{event.action}", event_id=event.pk))
     if messages:
         send(messages)
 

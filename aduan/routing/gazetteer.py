@@ -1,14 +1,23 @@
 """Find the place a message names, over the official Kemendagri region list.
 
 Citizens write "di jln. Pahlawan kel. Sungai Pinang Dalam Samarinda", "kab. Kukar",
-"Jaksel" or "Kaltim". The gazetteer reads every name of the region list (and
-the aliases in ``data/region_aliases.csv``), finds the names in the text, and
-returns the most specific code that the mentions justify together:
+"Jaksel", "Tanjung Pinang", "Pangkal-Pinang", "@pemkotmedan" or "sampah di Tebet".
+The gazetteer reads every name of the region list (and the curated aliases:
+``data/region_aliases.csv`` plus what national admins add in ``RegionAlias``),
+finds the names in the text, and returns the most specific code that the
+mentions justify together, with the words that made it (``Located.evidence``):
 
+- names are compared without case, spacing, hyphens or apostrophes ("Tanjungpinang",
+  "tanjung pinang" and "Tanjung-Pinang" are one name), and without the
+  "Kabupaten"/"Kota" of the official list; "kab."/"kota"/"pemkot"/"pemkab" before a
+  name, also glued into a handle ("@pemkabbogor"), say which kind is meant;
 - a province or regency/city name counts on its own, unless it is also a common
   word ("batu", "padang", "serang") or follows a street marker ("Jl. Surabaya");
 - a district or village name counts when a qualifier introduces it ("kec.",
-  "kel.", "desa") or when a province/regency named in the same text contains it;
+  "kel.", "desa"), when a province/regency named in the same text contains it, or
+  when only one place in the country has that name and it is no everyday word
+  (nor one typo away from one), written as a name ("di Tebet", not "Sukamaju", not
+  "bangsal" in a sentence; a one-word name needs its capital letter);
 - names that agree (a village inside the named city) reinforce each other;
   names that stay ambiguous give their common ancestor, or nothing.
 
@@ -20,38 +29,20 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+
+from .placewords import (COMMON_WORDS, GLUED_PREFIXES, QUALIFIERS, STREET_MARKERS, _TITLES,
+                         looks_everyday)
 
 DATA = Path(__file__).resolve().parent / "data"
 
 _TOKEN = re.compile(r"[0-9a-z]+")
+_CASED = re.compile(r"[0-9A-Za-z]+")
+_SENTENCE_END = re.compile(r"(^|[.!?:;\n]\s*)$")
 _LEVEL2_PREFIXES = ("kabupaten administrasi ", "kota administrasi ", "kabupaten ", "kota ")
 MAX_NAME_TOKENS = 6
-
-# Words that introduce a region of a given level (and, for level 2, kind).
-QUALIFIERS = {
-    "provinsi": (1, None), "propinsi": (1, None), "prov": (1, None), "prop": (1, None),
-    "kabupaten": (2, "kabupaten"), "kab": (2, "kabupaten"), "kota": (2, "kota"),
-    "kecamatan": (3, None), "kec": (3, None), "kelurahan": (4, None), "kel": (4, None),
-    "desa": (4, None), "ds": (4, None), "kampung": (4, None), "nagari": (4, None),
-    "gampong": (4, None),
-}
-# Words after which a name is a street's, not a region's ("Jl. Surabaya" in Jakarta).
-STREET_MARKERS = frozenset({"jl", "jln", "jalan", "gg", "gang", "perum", "perumahan",
-                            "komplek", "kompleks", "ruko", "blok", "raya"})
-# Region names that are also everyday words: they count only with a qualifier or support.
-COMMON_WORDS = frozenset("""
-    batu padang serang palu metro puncak banjar buru tegal kuningan pati bone agam karo muna
-    aru sula belu alor tual malaka sigi landak kapuas barito kampar siak bangli toba lebong
-    kaur paser berau bima ende lingga natuna dompu lahat tebo bungo asahan nias seram buton
-    sorong kota baru tengah pasar jaya barat timur utara selatan indah makmur sari mulya raya
-    lama dalam luar hilir hulu atas bawah pusat ilir ulu lor kidul wetan kulon sawah sungai
-    gunung bukit air tanjung teluk muara pulau lubuk kali rawa pantai bandar harapan maju
-    merdeka mekar damai sejahtera jati mulia bakti karya tani baru suka mandiri sukamaju
-    sidomulyo sukajadi margamulya bumi pondok pasir kebon taman cempaka melati mawar anggrek
-    kenanga dukuh krajan kauman kampung desa kelurahan
-""".split())
+# An unmarked one-word district name must be at least this long to count on its own.
+UNMARKED_MIN_CHARS = 5
 
 
 @dataclass(frozen=True)
@@ -61,19 +52,22 @@ class Place:
     kind: str
 
 
+@dataclass(frozen=True)
+class Located:
+    code: str | None
+    evidence: tuple[str, ...] = ()
+
+
 @dataclass
 class _Mention:
     places: list[Place]
     strong: bool
     # Without a qualifier only provinces and regencies/cities count on their own.
     strong_levels: int = 4
+    words: str = ""
 
     def is_strong(self, place: Place) -> bool:
         return self.strong and place.level <= self.strong_levels
-
-
-_TITLES = frozenset({"raya", "ir", "dr", "kh", "prof", "jend", "jendral", "jenderal", "letjen",
-                     "mayjen", "brigjen", "kol", "kolonel", "kapten", "mayor", "pahlawan"})
 
 
 def _after_street_marker(words: list[str], i: int) -> bool:
@@ -83,21 +77,23 @@ def _after_street_marker(words: list[str], i: int) -> bool:
     return i >= 2 and words[i - 2] in STREET_MARKERS and words[i - 1] in _TITLES
 
 
+def _inside_sentence(text: str, start: int) -> bool:
+    """Not the first word of a sentence (whose capital says nothing)."""
+    return not _SENTENCE_END.search(text[max(0, start - 3):start])
+
+
 def _normal(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
+    return _TOKEN.findall(text.lower().replace("'", "").replace("`", ""))
 
 
-def _key_names(name: str, level: int) -> list[str]:
+def _key_names(name: str, level: int) -> str:
     name = " ".join(name.lower().replace("'", "").split())
     if level == 2:
         for prefix in _LEVEL2_PREFIXES:
             if name.startswith(prefix):
                 name = name[len(prefix):]
                 break
-    names = [" ".join(_normal(name))]
-    if " " in names[0]:
-        names.append(names[0].replace(" ", ""))  # "tanjung pinang" / "tanjungpinang"
-    return names
+    return " ".join(_normal(name))
 
 
 class Gazetteer:
@@ -107,22 +103,63 @@ class Gazetteer:
                  aliases: Iterable[tuple[str, str]] = ()):
         self.names: dict[tuple[str, ...], list[Place]] = {}
         self.aliases: dict[tuple[str, ...], list[Place]] = {}
+        # Every name and alias with its spaces removed: "tanjungpinang", "pangkalpinang".
+        self.squashed: dict[str, list[Place]] = {}
         self.places: dict[str, Place] = {}
         for code, name, level, kind in regions:
             place = Place(code, level, kind)
             self.places[code] = place
-            for key in _key_names(name, level):
-                self.names.setdefault(tuple(key.split()), []).append(place)
+            key = _key_names(name, level)
+            self.names.setdefault(tuple(key.split()), []).append(place)
+            self.squashed.setdefault(key.replace(" ", ""), []).append(place)
         for alias, code in aliases:
             if code in self.places:
                 key = tuple(_normal(alias))
-                self.aliases.setdefault(key, []).append(self.places[code])
+                if key:
+                    self.aliases.setdefault(key, []).append(self.places[code])
+                    self.squashed.setdefault("".join(key), []).append(self.places[code])
+        self._unglued: dict[str, tuple[str, ...]] = {}
+
+    # --- words ---------------------------------------------------------------------
+
+    def words(self, text: str) -> tuple[list[str], set[int]]:
+        """Lower-case tokens, with handles and hashtags unglued ("pemkotmedan" -> pemkot medan),
+        and the positions of words written as names (capitalised, inside a sentence)."""
+        out: list[str] = []
+        named: set[int] = set()
+        text = text.replace("'", "").replace("`", "")
+        for match in _CASED.finditer(text):
+            word, raw = match.group().lower(), match.group()
+            if raw[0].isupper() and not raw.isupper() and _inside_sentence(text, match.start()):
+                named.add(len(out))
+            if len(word) < 6 or (word,) in self.names:
+                out.append(word)
+            else:
+                out.extend(self._unglue(word))
+        return out, named
+
+    def _unglue(self, word: str) -> tuple[str, ...]:
+        found = self._unglued.get(word)
+        if found is None:
+            found = (word,)
+            for prefix in GLUED_PREFIXES:
+                rest = word[len(prefix):]
+                if word.startswith(prefix) and len(rest) >= 3:
+                    inner = self._unglue(rest) if rest not in self.squashed else (rest,)
+                    if inner[-1] in self.squashed:
+                        found = (prefix, *inner)
+                        break
+            if len(self._unglued) < 100_000:
+                self._unglued[word] = found
+        return found
 
     # --- scanning ------------------------------------------------------------------
 
     def _lookup(self, key: tuple[str, ...], qualifier: tuple[int, str | None] | None
                 ) -> list[Place]:
         names, aliases = self.names.get(key, []), self.aliases.get(key, [])
+        if not names and not aliases:
+            names = self.squashed.get("".join(key), [])
         if qualifier is None:
             return aliases or names
         level, kind = qualifier
@@ -130,7 +167,7 @@ class Gazetteer:
                 if p.level == level and (kind is None or p.kind == kind)]
 
     def mentions(self, text: str) -> list[_Mention]:
-        words = _normal(text)
+        words, named = self.words(text)
         found: list[_Mention] = []
         i = 0
         while i < len(words):
@@ -145,21 +182,41 @@ class Gazetteer:
                 i += 1
                 continue
             length, places = match
-            found.append(self._mention(words, i, length, places, qualifier))
+            mention = self._mention(words, i, length, places, qualifier, i in named)
+            mention.words = " ".join(words[i - (qualifier is not None):i + length])
+            found.append(mention)
             i += length
         return found
 
     def _mention(self, words: list[str], i: int, length: int, places: list[Place],
-                 qualifier) -> _Mention:
+                 qualifier, capitalised: bool) -> _Mention:
         places = _outermost(places)
         if qualifier is not None:
             # "desa Sukamaju" alone names hundreds of villages: a qualifier is not enough.
             return _Mention(places, len(places) <= 3 or qualifier[0] <= 2)
-        common = length == 1 and words[i] in COMMON_WORDS
+        name = words[i:i + length]
+        common = all(word in COMMON_WORDS for word in name)  # "batu", "kota baru"
         street = _after_street_marker(words, i)
-        alias = tuple(words[i:i + length]) in self.aliases
+        alias = tuple(name) in self.aliases
         strong = (alias or not common) and not street
-        return _Mention(places, strong, strong_levels=2)
+        alone = self._unmarked(name, places) if length > 1 or capitalised else None
+        if alone is None or not strong:
+            return _Mention(places, strong, strong_levels=2)
+        return _Mention([alone], strong, strong_levels=4)
+
+    def _unmarked(self, name: list[str], places: list[Place]) -> Place | None:
+        """A district or village name that may stand alone: one place in the country has it
+        (a district wins over villages of its name elsewhere), and it is no everyday word."""
+        top = min(p.level for p in places)
+        first = [p for p in places if p.level == top]
+        if len(first) != 1 or top < 3 or (top == 4 and len(places) > 1):
+            return None
+        place = first[0]
+        if len(set(name)) < len(name) or all(looks_everyday(word) for word in name):
+            return None  # "alun-alun", "kanor" (kantor), "selesai"
+        if place.level == 4:  # ~84,000 villages: only names of two words or more
+            return place if len(name) >= 2 else None
+        return place if len(name) >= 2 or len(name[0]) >= UNMARKED_MIN_CHARS else None
 
     def _match_at(self, words: list[str], i: int, qualifier) -> tuple[int, list[Place]] | None:
         for n in range(min(MAX_NAME_TOKENS, len(words) - i), 0, -1):
@@ -173,10 +230,21 @@ class Gazetteer:
 
     def find(self, text: str, hint: str | None = None) -> str | None:
         """The most specific region code the text justifies, or None; ``hint`` wins."""
+        return self.locate(text, hint).code
+
+    def locate(self, text: str, hint: str | None = None) -> Located:
+        """The region code and the words of the text that made it."""
         mentions = self.mentions(text or "")
         if hint and hint in self.places:
-            return self._within(hint, mentions)
-        return _resolve(mentions)
+            code = self._within(hint, mentions)
+        else:
+            code = _resolve(mentions)
+        if code is None:
+            return Located(None)
+        evidence = tuple(dict.fromkeys(
+            m.words for m in mentions
+            if any(_same_chain(p.code, code) and code.startswith(p.code) for p in m.places)))
+        return Located(code, evidence)
 
     def _within(self, hint: str, mentions: list[_Mention]) -> str:
         inside = [_Mention([p for p in m.places if _same_chain(p.code, hint)], True)
@@ -227,19 +295,11 @@ def _resolve(mentions: list[_Mention]) -> str | None:
     return winners[0] if len(winners) == 1 else _common_ancestor(winners)
 
 
-def _read_aliases() -> list[tuple[str, str]]:
+def read_aliases() -> list[tuple[str, str]]:
+    """The curated aliases shipped with the code (``data/region_aliases.csv``)."""
     with open(DATA / "region_aliases.csv", newline="", encoding="utf-8") as fh:
-        return [(row["alias"], row["code"]) for row in csv.DictReader(fh)]
+        return [(row["alias"], row["code"]) for row in csv.DictReader(fh)
+                if not row["alias"].startswith("#")]
 
 
-@lru_cache(maxsize=1)
-def gazetteer() -> Gazetteer:
-    """The process-wide gazetteer over the Region table (reference data, read-only)."""
-    from aduan.agencies.models import Region
-
-    rows = Region.objects.values_list("code", "name", "level", "kind").iterator(chunk_size=5000)
-    return Gazetteer(rows, _read_aliases())
-
-
-def find_region(text: str, hint: str | None = None) -> str | None:
-    return gazetteer().find(text, hint)
+_read_aliases = read_aliases  # the Surabaya benchmark's name for it

@@ -25,4 +25,5 @@ def routing_data(report: Report) -> dict | None:
             "category": suggestion.category_id, "agency": suggestion.agency_id,
             "region_code": suggestion.region_id, "level": suggestion.level or None,
             "confidence": suggestion.confidence, "threshold": suggestion.threshold,
-            "candidates": suggestion.candidates, "at": suggestion.created_at}
+            "candidates": suggestion.candidates,
+            "evidence": suggestion.evidence, "at": suggestion.created_at}

@@ -23,7 +23,9 @@ from aduan.agencies.rules import (
 )
 
 from .classifier import TextClassifier
-from .gazetteer import DATA, Gazetteer, gazetteer
+from .agencynames import AgencyNames, agency_names
+from .aliases import gazetteer
+from .gazetteer import DATA, Gazetteer
 from .store import model_get
 from .text import normalise
 from .training import active_category_model
@@ -59,9 +61,11 @@ class Route:
     # The agency came from a rule at the category's own level (not a fallback upwards).
     exact: bool
     threshold: float
-    source: str = "rules"          # "rules" or "history" (the agency model)
+    source: str = "rules"          # "rules", "history" (the agency model) or "named" (in text)
     model_id: int | None = None
     extra: dict = field(default_factory=dict)
+    # Why: {"place": words that made the region, "agency": the handle or name that named it}.
+    evidence: dict = field(default_factory=dict)
 
     @property
     def province_code(self) -> str | None:
@@ -105,6 +109,7 @@ class Router:
     agency_model: TextClassifier | None = None
     agency_regions: Mapping[str, str | None] = field(default_factory=dict)
     model_id: int | None = None
+    names: AgencyNames | None = None                   # agencies named in the text
 
     @classmethod
     def load(cls, *, all_rules: bool = False) -> "Router":
@@ -118,7 +123,7 @@ class Router:
                                Category.objects.values_list("code", "default_level", "parent_id")},
                    category_model=model, places=gazetteer(),
                    rules=rules_all() if all_rules else None, agency_model=agency_model,
-                   agency_regions=agency_regions, model_id=model_id)
+                   agency_regions=agency_regions, model_id=model_id, names=agency_names())
 
     def _chain(self, category: str) -> list[str]:
         chain = []
@@ -131,17 +136,21 @@ class Router:
         chain = self._chain(category)
         default = self.categories.get(category, (Level.REGENCY, None))[0]
         level = level_for(category, default, text)
-        rules = self.rules if self.rules is not None else batch_rules
+        rules = self.rules
+        if rules is None and batch_rules is not None and region in batch_rules[0]:
+            rules = batch_rules[1]
         if rules is None:
             rules = rules_for(chain, region)
         return resolve(rules, categories=chain, region=region, level=level)
 
     def _batch_rules(self, regions: list[str | None]):
-        """Without all rules in memory, a batch of more than one loads its rules in one query."""
+        """Without all rules in memory, a batch loads its rules in one query:
+        (the regions they cover, the rules); a report whose region moved (an agency named
+        in the text) falls back to its own look-up."""
         if self.rules is not None or len(regions) < 2:
             return None
         categories = {c for code in self.category_model.classes for c in self._chain(code)}
-        return rules_for_many(categories, set(regions))
+        return set(regions), rules_for_many(categories, set(regions))
 
     def route(self, items: Sequence[RouteInput]) -> list[Route]:
         if not items:
@@ -149,19 +158,27 @@ class Router:
         probs = self.category_model.probabilities([i.text for i in items])
         agency_probs = (self.agency_model.probabilities([i.text for i in items])
                         if self.agency_model is not None else None)
-        regions = [self.places.find(i.text, i.region) for i in items]
-        batch_rules = self._batch_rules(regions)
+        places = [self.places.locate(i.text, i.region) for i in items]
+        batch_rules = self._batch_rules([p.code for p in places])
         routes = []
         for row, item in enumerate(items):
             routes.append(self._route_one(item, probs[row],
                                           None if agency_probs is None else agency_probs[row],
-                                          regions[row], batch_rules))
+                                          places[row], batch_rules))
         return routes
 
-    def _route_one(self, item: RouteInput, probs: np.ndarray, agency_probs, region: str | None,
+    def _route_one(self, item: RouteInput, probs: np.ndarray, agency_probs, located,
                    batch_rules=None) -> Route:
         classes = self.category_model.classes
         text = normalise(item.text)
+        region, evidence = located.code, {}
+        if located.evidence:
+            evidence["place"] = list(located.evidence)
+        named = self.names.find(self.places, item.text, region) if self.names else None
+        if named is not None:  # "Dinas Sosial Kab. Bogor", "@dishubsby": that agency
+            evidence["agency"] = [named.words]
+            if named.region and (region is None or named.region.startswith(region)):
+                region = named.region
         order = [int(i) for i in np.argsort(-probs)]
         if item.category in classes:  # the reporter's choice comes first
             chosen = classes.index(item.category)
@@ -175,9 +192,13 @@ class Router:
         route = Route(category=best.category, region_code=region, level=first.level,
                       agency=best.agency, confidence=best.confidence, candidates=candidates,
                       exact=first.exact, threshold=self.category_model.threshold,
-                      model_id=self.model_id)
+                      model_id=self.model_id, evidence=evidence)
         if agency_probs is not None:
             self._apply_history(route, agency_probs)
+        if named is not None and route.agency != named.agency:
+            route.agency, route.source = named.agency, "named"
+            route.candidates = [Candidate(best.category, named.agency, best.confidence),
+                                *[c for c in candidates if c.agency != named.agency]][:TOP]
         return route
 
     def _apply_history(self, route: Route, probs: np.ndarray) -> None:

@@ -46,8 +46,8 @@ def _suggestion(report: Report, route: Route, decision: str, reason: str) -> Rou
         report=report, created_at=timezone.now(), category_id=route.category,
         region_id=route.region_code, level=route.level, agency_id=route.agency,
         confidence=route.confidence, threshold=route.threshold,
-        candidates=[c.as_dict() for c in route.candidates], decision=decision, reason=reason,
-        model_id=route.model_id)
+        candidates=[c.as_dict() for c in route.candidates], evidence=route.evidence,
+        decision=decision, reason=reason, model_id=route.model_id)
 
 
 def _store(report: Report, route: Route, decision: str, reason: str, *,

@@ -108,7 +108,7 @@ def similar_for_new_report(caller: Caller, *, text: str, region_code: str | None
                            scope: str = "public") -> list[tuple[Report, float]]:
     """Similar open reports for a report being written; place and category are guessed
     from the text when the form does not give them."""
-    from .gazetteer import find_region
+    from .aliases import find_region
     from .training import active_category_model
 
     region_code = find_region(text, region_code) or region_code

@@ -26,15 +26,18 @@ _lock = threading.Lock()
 
 
 def model_save(kind: str, classifier: TextClassifier, *, samples: int,
-               history_samples: int = 0) -> ClassifierModel:
-    """Store a trained classifier and make it the active one of its kind."""
+               history_samples: int = 0, activate: bool = True) -> ClassifierModel:
+    """Store a trained classifier and make it the active one of its kind (unless refused:
+    then only its figures are kept, for audit)."""
     buffer = io.BytesIO()
     pickle.dump(classifier, buffer, protocol=pickle.HIGHEST_PROTOCOL)
     with transaction.atomic():
-        ClassifierModel.objects.filter(kind=kind, active=True).update(active=False)
+        if activate:
+            ClassifierModel.objects.filter(kind=kind, active=True).update(active=False)
         row = ClassifierModel.objects.create(
-            kind=kind, blob=buffer.getvalue(), library_version=sklearn.__version__,
-            samples=samples, history_samples=history_samples, threshold=classifier.threshold,
+            kind=kind, blob=buffer.getvalue() if activate else b"", active=activate,
+            library_version=sklearn.__version__, samples=samples,
+            history_samples=history_samples, threshold=classifier.threshold,
             metrics=classifier.metrics)
     # Old models are kept for audit; their blobs are dropped to save space.
     ClassifierModel.objects.filter(kind=kind, active=False).exclude(blob=b"").update(blob=b"")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aduan.agencies.models import Agency
+from aduan.channels.selectors import conversation_for
 from aduan.errors import DomainError, InvalidInput, ReportNotFound
 from aduan.lib import tracking
 from aduan.reports import services
@@ -112,6 +113,8 @@ def _context(request, tracking_id: str, bound: dict | None = None) -> dict:
         "actions": [(a, Action(a).label, bound.get(a) or _form_for(a, caller, report))
                     for a in actions],
         "draft": draft, "signoff_required": policy.required if report.holder_id else False,
+        # The door the report came in by and its messages; the address only for national admins.
+        "conversation": conversation_for(report.pk, show_address=view == View.NATIONAL),
     }
 
 

@@ -3,7 +3,7 @@
 It is django-tasks-db's ``db_worker`` (same options: claiming a task is safe
 with many workers on many machines) with one more thread that enqueues the
 deadline sweep every ``ADUAN_SWEEP_INTERVAL_SECONDS`` and kicks the routing sweep
-every half minute.
+every half minute, and the router's retraining and drift flags when due.
 """
 
 import logging
@@ -16,9 +16,11 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from aduan.channels.inbound import inbound_safety_net
 from aduan.channels.tasks import outbox_safety_net
 from aduan.deadlines.models import WorkerHeartbeat
 from aduan.deadlines.tasks import schedule_periodic
+from aduan.routing.schedule import routing_periodic
 from aduan.routing.tasks import routing_safety_net
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ def _scheduler(stop: threading.Event) -> None:
             schedule_periodic()
             routing_safety_net()  # reports whose kick fell just after a routing sweep
             outbox_safety_net()  # messages whose kick was throttled away
+            routing_periodic()  # retraining (monthly) and agency drift flags (daily)
+            inbound_safety_net()  # channel messages whose kick was throttled away
         except Exception:  # a database hiccup must not kill the scheduler thread
             logger.exception("could not schedule the periodic sweep")
         finally:
