@@ -23,6 +23,15 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from ``NAME_FILE`` (a file holding it, e.g. a systemd or container secret),
+    else from ``NAME``."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -142,9 +151,11 @@ INSTALLED_APPS = [
     "aduan.backoffice",
     "aduan.doors",
     "aduan.transparency",
+    "aduan.ops",
 ]
 
 MIDDLEWARE = [
+    "aduan.ops.middleware.RequestMiddleware",
     "aduan.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "aduan.web.uploads.RequestSizeLimitMiddleware",
@@ -248,6 +259,16 @@ USE_TZ = True
 
 # --- Static files -------------------------------------------------------------
 
+# --- Cache ----------------------------------------------------------------------
+# ADUAN_CACHE_URL (redis://host:6379/0) shares the cache between machines: data versions
+# (aduan.lib.versions), rate counters and cached figures. Without it each process has its own.
+CACHE_URL = env_secret("ADUAN_CACHE_URL")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": CACHE_URL, "KEY_PREFIX": "aduan",
+                      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+          if CACHE_URL else
+          {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aduan"}}
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -295,6 +316,11 @@ ADUAN = {
     "ROUTING": env_choice("ADUAN_ROUTING", "task", ("task", "inline", "off")),
     # Dispatch confident reports at once (as the system); off: every report waits for a verifier.
     "AUTO_DISPATCH": env_bool("ADUAN_AUTO_DISPATCH", True),
+    # /metrics answers only with "Authorization: Bearer <token>"; no token, no endpoint.
+    "METRICS_TOKEN": env_secret("ADUAN_METRICS_TOKEN"),
+    # /health/ready fails when no worker reported for this long, or a task waits this long.
+    "READY_WORKER_SILENCE_SECONDS": env_int("ADUAN_READY_WORKER_SILENCE_SECONDS", 90),
+    "READY_QUEUE_AGE_SECONDS": env_int("ADUAN_READY_QUEUE_AGE_SECONDS", 300),
     # Share of auto-dispatched reports that must be right on held-out data; sets the threshold.
     "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
     # Rate limits (accounts.ratelimit) on top of their defaults, from ADUAN_RATE_LIMITS.
@@ -426,8 +452,15 @@ DEFAULT_FROM_EMAIL = env_str("ADUAN_FROM_EMAIL", "Aduan <no-reply@aduan.localhos
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "aduan.lib.requestlog.JsonFormatter"},
+    },
+    "filters": {"request_id": {"()": "aduan.lib.requestlog.RequestIdFilter"}},
+    # ADUAN_LOG_FORMAT=json: one JSON object per line, with the request id.
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": env_choice("ADUAN_LOG_FORMAT", "plain",
+                                                     ("plain", "json"))}},
     "root": {"handlers": ["console"], "level": env_str("ADUAN_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

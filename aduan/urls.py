@@ -12,5 +12,8 @@ urlpatterns = [
     path("channels/", include("aduan.doors.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("aduan.transparency.urls")),
+    path("", include("aduan.ops.urls")),
     path("", include("aduan.portal.urls")),
 ]
+
+handler500 = "aduan.ops.views.server_error"

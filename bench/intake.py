@@ -8,6 +8,12 @@ event + outbox message) straight into the database, one transaction per report, 
 threads, and prints the ratio.
 
     python bench/intake.py [--n 3000] [--c 16] [--db postgres,sqlite] [--workers W]
+    python bench/intake.py --end-to-end [--n 2000] [--c 16] [--db postgres]
+
+``--end-to-end`` serves with ``aduan serve`` (web and worker, as in production on one
+machine) and also waits until the worker has routed every acknowledged report; it prints
+the accept rate (while the worker runs) and the end-to-end rate (first submission to the
+last report routed, its dispatch and messages queued), and the share auto-dispatched.
 
 ADUAN_BENCH_PG (server URL) and ADUAN_BENCH_DB (database name, dropped and recreated) say
 where the PostgreSQL run goes.
@@ -51,6 +57,9 @@ def payload(i: int) -> bytes:
 
 
 def free_port() -> int:
+    """ADUAN_BENCH_PORT if set (a shared machine hands out port ranges), else any free port."""
+    if os.environ.get("ADUAN_BENCH_PORT"):
+        return int(os.environ["ADUAN_BENCH_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -77,7 +86,7 @@ def prepare(db: str, workdir: Path) -> dict:
     return env
 
 
-def wait_for(port: int, timeout: float = 30) -> None:
+def wait_for(port: int, timeout: float = 120) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -178,6 +187,63 @@ def direct_rate(env: dict, n: int, c: int) -> float:
     return float(out.strip().splitlines()[-1])
 
 
+ROUTED = r'''
+import sys, json
+from aduan.routing.models import RoutingSuggestion
+ids = json.load(sys.stdin)
+routed = dispatched = 0
+for i in range(0, len(ids), 500):
+    rows = RoutingSuggestion.objects.filter(report__tracking_id__in=ids[i:i + 500])
+    routed += rows.count()
+    dispatched += rows.filter(decision="auto_dispatched", report__status="dispatched").count()
+print(routed, dispatched)
+'''
+
+
+def routed_counts(env: dict, tracking_ids: list[str]) -> tuple[int, int]:
+    out = subprocess.run([str(BIN / "aduan"), "shell", "-c", ROUTED], env=env, check=True,
+                         input=json.dumps(tracking_ids), capture_output=True, text=True).stdout
+    routed, dispatched = out.strip().splitlines()[-1].split()
+    return int(routed), int(dispatched)
+
+
+def run_end_to_end(db: str, n: int, c: int) -> None:
+    """``aduan serve`` (web + worker): accept rate, and time until the worker routed all."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"aduan-bench-e2e-{db}-"))
+    try:
+        env = prepare(db, workdir)
+        port = free_port()
+        server = subprocess.Popen([str(BIN / "aduan"), "serve", "--port", str(port)], env=env,
+                                  stdout=subprocess.DEVNULL)
+        try:
+            wait_for(port)
+            warm = submit_all(port, min(100, n), c)[1]
+            while routed_counts(env, warm)[0] < len(warm):  # the worker is up and has routed
+                time.sleep(0.5)
+            start = time.perf_counter()
+            latencies, acknowledged, errors = submit_all(port, n, c)
+            accepted = time.perf_counter() - start
+            routed = dispatched = 0
+            while time.perf_counter() - start < 600:
+                routed, dispatched = routed_counts(env, acknowledged)
+                if routed >= len(acknowledged):
+                    break
+                time.sleep(0.25)
+            total = time.perf_counter() - start
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+        latencies.sort()
+        print(f"{db:<8} end to end, aduan serve, n={n} c={c}: accept "
+              f"{len(acknowledged) / accepted:7.1f} reports/s (p50 "
+              f"{statistics.median(latencies) * 1000:.1f} ms, errors {errors}); routed {routed} "
+              f"of {len(acknowledged)}, {dispatched} auto-dispatched "
+              f"({100 * dispatched / max(1, routed):.0f}%); end to end "
+              f"{routed / total:7.1f} reports/s ({total:.1f} s)")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def pg_available() -> bool:
     return shutil.which("pg_isready") is not None and subprocess.run(
         ["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"]).returncode == 0
@@ -221,13 +287,18 @@ def main() -> None:
     parser.add_argument("--c", type=int, default=16)
     parser.add_argument("--db", default="postgres,sqlite")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--end-to-end", action="store_true",
+                        help="serve with aduan serve (web + worker) and wait for routing")
     args = parser.parse_args()
     print(f"intake benchmark on {os.cpu_count()} CPUs")
     for db in args.db.split(","):
         if db == "postgres" and not pg_available():
             print("postgres: not reachable on 127.0.0.1:5432, skipped")
             continue
-        run(db, args.n, args.c, args.workers)
+        if args.end_to_end:
+            run_end_to_end(db, args.n, args.c)
+        else:
+            run(db, args.n, args.c, args.workers)
 
 
 if __name__ == "__main__":

@@ -74,6 +74,19 @@ def rules_for(categories: list[str], region: str | None) -> dict[RuleKey, str]:
     return {(c, lvl, r or ""): a for c, lvl, r, a in rows}
 
 
+def rules_for_many(categories: set[str], regions: set[str | None]) -> dict[RuleKey, str]:
+    """The rules that can apply to a batch of reports (one indexed query for all of them).
+
+    A superset of each report's own ``rules_for``: ``resolve`` looks up only the
+    report's own places, so it answers exactly as with the single-report rules.
+    """
+    places = {p for region in regions for p in region_chain(region) if p}
+    rows = (RoutingRule.objects.filter(category__in=categories)
+            .filter(Q(region__in=places) | Q(region__isnull=True))
+            .values_list("category_id", "level", "region_id", "agency_id"))
+    return {(c, lvl, r or ""): a for c, lvl, r, a in rows.iterator(chunk_size=5000)}
+
+
 def rules_all() -> dict[RuleKey, str]:
     rows = RoutingRule.objects.values_list("category_id", "level", "region_id", "agency_id")
     return {(c, lvl, r or ""): a for c, lvl, r, a in rows.iterator(chunk_size=5000)}

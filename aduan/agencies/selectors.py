@@ -2,9 +2,10 @@
 notification is for), and the small indexed look-ups behind pickers and search boxes."""
 
 from collections import defaultdict
-from time import monotonic
 
 from django.db.models import Q
+
+from aduan.lib import versions
 
 from .models import NON_HOLDING_KINDS, Agency, AgencyKind, Category, Membership, Region, Role
 
@@ -97,15 +98,13 @@ def agency_search(text: str, *, holding_only: bool = True) -> list[dict]:
 # Reference data read on every submission: kept per process for a short while. Regions
 # only change when a release reloads them; categories when a national admin edits one.
 _CATEGORY_TTL, _REGION_TTL = 60.0, 600.0
-_cached: dict[str, tuple[float, object]] = {}
+# An edit bumps the "agencies" version (``aduan.lib.versions``): every process sees it
+# within a few seconds when the cache is shared (ADUAN_CACHE_URL), else within the TTL.
+_cached = versions.Memo("agencies")
 
 
 def _remember(name: str, ttl: float, load):
-    hit = _cached.get(name)
-    if hit is None or monotonic() - hit[0] > ttl:
-        hit = (monotonic(), load())
-        _cached[name] = hit
-    return hit[1]
+    return _cached.get(name, ttl, load)
 
 
 def active_category(code: str) -> Category | None:

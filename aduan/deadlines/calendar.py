@@ -11,12 +11,11 @@ own time zone.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from time import monotonic
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
 
-from aduan.lib import workdays
+from aduan.lib import versions, workdays
 
 from .models import Holiday
 
@@ -47,15 +46,11 @@ def _package_holidays(year: int) -> dict[date, str]:
 # over 38 provinces asks for them once. An edit clears this process's copy at once;
 # other processes see it within DATA_TTL (the recompute task runs after that anyway).
 DATA_TTL = 60.0
-_data_cache: dict[int, tuple[float, list[Holiday]]] = {}
+_data_cache = versions.Memo("deadlines")
 
 
 def _data_rows(year: int) -> list[Holiday]:
-    cached = _data_cache.get(year)
-    if cached is None or monotonic() - cached[0] > DATA_TTL:
-        cached = (monotonic(), list(Holiday.objects.filter(date__year=year)))
-        _data_cache[year] = cached
-    return cached[1]
+    return _data_cache.get(year, DATA_TTL, lambda: list(Holiday.objects.filter(date__year=year)))
 
 
 def forget_data_rows() -> None:

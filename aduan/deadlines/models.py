@@ -113,3 +113,17 @@ class SweepState(models.Model):
     last_finished_at = models.DateTimeField(null=True, blank=True)
     last_result = models.JSONField(default=dict, blank=True)
     next_enqueue_at = models.DateTimeField(null=True, blank=True)
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running worker process, touched by its scheduler every tick.
+
+    ``/health/ready`` reads the newest one: no fresh heartbeat means no worker
+    runs the queue anywhere (the sweep, routing and the outbox would stall).
+    """
+
+    worker = models.CharField(max_length=200, primary_key=True)  # host:pid
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["-seen_at"], name="heartbeat_seen_idx")]

@@ -6,7 +6,8 @@ Reminders go to the holder's admins (the national admins while a report waits
 for verification). Staff get an e-mail and a back-office notice; reporters
 hear by e-mail that their report was closed or archived.
 
-Rows are the sweep's (report id, status, holder code, tracking ID, event id).
+Rows are the sweep's (report id, status, holder code, tracking ID, event id, reporter's
+e-mail).
 """
 
 from datetime import datetime
@@ -19,7 +20,7 @@ from aduan.agencies.models import Agency, AgencyKind, Role
 from aduan.agencies.selectors import members_above, national_admins, supervisors
 from aduan.channels.messages import Message, Recipient, bilingual, fill, send
 from aduan.lib.tracking import display
-from aduan.reports.models import Report, ReportAccess
+from aduan.reports.models import ReportAccess
 from aduan.reports.workflow import Action
 
 from .models import Timer
@@ -84,16 +85,10 @@ def reminded(rows: list[tuple], timer: str) -> None:
 
 
 def to_reporters(rows: list[tuple], action: str) -> None:
+    """Rows carry the reporter's e-mail last (the report's own, else their account's)."""
     if not rows:
         return
-    emails = {}
-    ids = [row[0] for row in rows]
-    for start in range(0, len(ids), 5000):
-        for pk, email, account_email in Report.objects.filter(pk__in=ids[start:start + 5000]) \
-                .values_list("pk", "reporter_email", "reporter__email"):
-            if email or account_email:
-                emails[pk] = {(None, email or account_email)}
-    _send(rows, lambda row: emails.get(row[0]), _REPORTER[action], {},
+    _send(rows, lambda row: {(None, row[5])} if row[5] else None, _REPORTER[action], {},
           f"report_{action}_auto", f"{settings.SITE_URL}/lacak/")
 
 

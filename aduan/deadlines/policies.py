@@ -7,7 +7,7 @@ migration 0002); ``DEFAULT_DAYS`` is only the safety net if an admin deletes
 every row for a timer.
 """
 
-from time import monotonic
+from aduan.lib import versions
 
 from .models import DayUnit, EscalationStep, SlaPolicy, Timer
 
@@ -25,15 +25,13 @@ DEFAULT_ESCALATION = {1: 0, 2: 5, 3: 10}
 # Policies change rarely and are read on every transition: each process keeps them for
 # a minute (an edit shows in every process within POLICY_TTL seconds).
 POLICY_TTL = 60.0
-_cache: dict[str, tuple[float, list[SlaPolicy]]] = {}
+# An edit bumps the "deadlines" version: with a shared cache every process sees it within
+# ``versions.CHECK_SECONDS``.
+_cache = versions.Memo("deadlines")
 
 
 def _policies(timer: str) -> list[SlaPolicy]:
-    cached = _cache.get(timer)
-    if cached is None or monotonic() - cached[0] > POLICY_TTL:
-        cached = (monotonic(), list(SlaPolicy.objects.filter(timer=timer)))
-        _cache[timer] = cached
-    return cached[1]
+    return _cache.get(timer, POLICY_TTL, lambda: list(SlaPolicy.objects.filter(timer=timer)))
 
 
 def forget_policies() -> None:

@@ -15,14 +15,15 @@ provinces: the sweep works out one cut-off per province and groups provinces
 that share it, so each query stays a handful of range conditions.
 """
 
-import json
 from collections import defaultdict
 from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from aduan.accounts.models import User
 from aduan.agencies.models import Region
+from aduan.reports import events
 from aduan.reports.workflow import Action, Actor, ArchiveReason, Status
 
 from . import notify
@@ -37,9 +38,7 @@ BINDING = [
     (Status.IN_PROGRESS, "resolution_due", Timer.RESOLUTION),
 ]
 REMIND_WORKDAYS_AHEAD = 1
-_RETURNING = "id, status, holder_id, tracking_id"
-_EVENT_COLUMNS = ("report_id, created_at, action, actor_role, from_status, to_status, "
-                  "from_agency_id, to_agency_id, data, visibility, message, public_message")
+_RETURNING = "id, status, holder_id, tracking_id, reporter_email, reporter_id"
 
 
 def _dt(value: datetime):
@@ -84,42 +83,34 @@ def _overdue(cutoffs: dict[datetime, list[str]]) -> tuple[str, list]:
 def _with_events(change_sql: str, params: list, *, action: str, now: datetime,
                  visibility: str, data: dict, from_status: str | None = None,
                  before: tuple[str, str, list] | None = None) -> list[tuple]:
-    """Run a statement returning (id, status, holder_id, tracking_id) of changed reports, and
-    write one system event for each; return those rows with the event id appended.
+    """Run a statement returning ``_RETURNING`` of changed reports and write one system event
+    for each (through ``reports.events``); return (id, status, holder_id, tracking_id,
+    event id, reporter's e-mail) per changed report.
 
     ``before`` is an extra (name, statement, params) CTE that ``change_sql`` reads
     (PostgreSQL only: data-modifying CTEs must sit at the top level).
     """
-    event_values = [_dt(now), action, Actor.SYSTEM, json.dumps(data), visibility]
+    event = {"action": action, "now": now, "visibility": visibility, "data": data,
+             "from_status": from_status}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            origin = "%s" if from_status else "c.status"
             prefix, prefix_params = (f"{before[0]} AS ({before[1]}), ", before[2]) if before \
                 else ("", [])
+            events_sql, events_params = events.system_events_cte("changed", **event)
             cursor.execute(
-                f"WITH {prefix}changed AS ({change_sql}), ev AS (INSERT INTO reports_reportevent "
-                f"({_EVENT_COLUMNS}) SELECT c.id, %s, %s, %s, {origin}, c.status, c.holder_id, "
-                "c.holder_id, %s::jsonb, %s, '', '' FROM changed c RETURNING report_id, id) "
-                "SELECT c.id, c.status, c.holder_id, c.tracking_id, ev.id "
-                "FROM changed c JOIN ev ON ev.report_id = c.id",
-                [*prefix_params, *params, *event_values[:3],
-                 *([from_status] if from_status else []),
-                 *event_values[3:]])
+                f"WITH {prefix}changed AS ({change_sql}), {events_sql} "
+                "SELECT c.id, c.status, c.holder_id, c.tracking_id, ev.id, "
+                "COALESCE(NULLIF(c.reporter_email, ''), u.email, '') "
+                "FROM changed c JOIN ev ON ev.report_id = c.id "
+                "LEFT JOIN accounts_user u ON u.id = c.reporter_id",
+                [*prefix_params, *params, *events_params])
             return cursor.fetchall()
         cursor.execute(change_sql, params)
         rows = cursor.fetchall()
-        event_ids: dict[int, int] = {}
-        one = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '')"
-        for start in range(0, len(rows), 1000):
-            chunk = rows[start:start + 1000]
-            cursor.execute(
-                f"INSERT INTO reports_reportevent ({_EVENT_COLUMNS}) VALUES "
-                f"{', '.join([one] * len(chunk))} RETURNING report_id, id",
-                [value for row in chunk for value in (
-                    row[0], event_values[0], action, Actor.SYSTEM, from_status or row[1],
-                    row[1], row[2], row[2], event_values[3], visibility)])
-            event_ids.update(dict(cursor.fetchall()))
-    return [(*row, event_ids[row[0]]) for row in rows]
+    event_ids = events.system_events_insert(rows, **event)
+    emails = dict(User.objects.filter(pk__in={row[5] for row in rows if row[5]})
+                  .exclude(email="").values_list("pk", "email")) if rows else {}
+    return [(*row[:4], event_ids[row[0]], row[4] or emails.get(row[5], "")) for row in rows]
 
 
 def _escalate(run: _Run, steps: dict[int, int]) -> dict[int, int]:
@@ -164,7 +155,7 @@ def _reminded(insert: str, params: list, now: datetime, timer: str) -> list[tupl
     event = {"action": Action.REMIND, "now": now, "visibility": "staff", "data": {"timer": timer}}
     if connection.vendor == "postgresql":
         return _with_events(
-            "SELECT r.id, r.status, r.holder_id, r.tracking_id FROM reports_report r "
+            f"SELECT {', '.join('r.' + c for c in _RETURNING.split(', '))} FROM reports_report r "
             "JOIN reminded m ON m.report_id = r.id", [], before=("reminded", insert, params),
             **event)
     with connection.cursor() as cursor:

@@ -46,26 +46,38 @@ def reporter_email(report) -> str:
     return report.reporter.email if report.reporter_id and report.reporter.email else ""
 
 
-def queue_for_event(report, event) -> None:
-    """Queue the reporter's message for this event, if the event is one they hear about."""
-    template = _REPORTER_MESSAGES.get(event.action)
-    if template is None:
-        return
-    context = {
+def _context(report, event) -> dict:
+    return {
         "id": display(report.tracking_id), "title": report.title, "message": event.message,
         "agency": report.holder.name if report.holder_id else "",
         "reason": report.archive_reason, "url": f"{settings.SITE_URL}/lacak/",
     }
-    # A report that came in by a channel door hears back by that door (the SMS, chat or
-    # mail it was sent from); its receipt is queued by the door itself, with the PIN.
-    contact_notify(report, template, context, purpose=f"report_{event.action}",
-                   event_id=event.pk)
-    email = reporter_email(report)
-    if not email:
-        return
-    # The reporter's e-mail only: a reporter's account never gets back-office notices.
-    send([compose([Recipient(None, email)], template, context,
-                  purpose=f"report_{event.action}", event_id=event.pk)])
+
+
+def queue_for_event(report, event) -> None:
+    """Queue the reporter's message for this event, if the event is one they hear about."""
+    queue_for_events([(report, event)])
+
+
+def queue_for_events(pairs) -> None:
+    """Queue the reporters' messages for many (report, event) pairs, e-mails in one batch."""
+    messages = []
+    for report, event in pairs:
+        template = _REPORTER_MESSAGES.get(event.action)
+        if template is None:
+            continue
+        context = _context(report, event)
+        # A report that came in by a channel door hears back by that door (the SMS, chat or
+        # mail it was sent from); its receipt is queued by the door itself, with the PIN.
+        contact_notify(report, template, context, purpose=f"report_{event.action}",
+                       event_id=event.pk)
+        email = reporter_email(report)
+        if email:
+            # The reporter's e-mail only: a reporter's account never gets back-office notices.
+            messages.append(compose([Recipient(None, email)], template, context,
+                                    purpose=f"report_{event.action}", event_id=event.pk))
+    if messages:
+        send(messages)
 
 
 def alert_national_admins(report, *, reason: str, event_id: int | None = None) -> None:

@@ -13,7 +13,14 @@ from functools import lru_cache
 import numpy as np
 
 from aduan.agencies.models import Agency, Category, Level
-from aduan.agencies.rules import RuleKey, region_chain, resolve, rules_all, rules_for
+from aduan.agencies.rules import (
+    RuleKey,
+    region_chain,
+    resolve,
+    rules_all,
+    rules_for,
+    rules_for_many,
+)
 
 from .classifier import TextClassifier
 from .agencynames import AgencyNames, agency_names
@@ -125,12 +132,25 @@ class Router:
             category = self.categories.get(category, (None, None))[1]
         return chain
 
-    def _agency_for(self, category: str, region: str | None, text: str):
+    def _agency_for(self, category: str, region: str | None, text: str, batch_rules=None):
         chain = self._chain(category)
         default = self.categories.get(category, (Level.REGENCY, None))[0]
         level = level_for(category, default, text)
-        rules = self.rules if self.rules is not None else rules_for(chain, region)
+        rules = self.rules
+        if rules is None and batch_rules is not None and region in batch_rules[0]:
+            rules = batch_rules[1]
+        if rules is None:
+            rules = rules_for(chain, region)
         return resolve(rules, categories=chain, region=region, level=level)
+
+    def _batch_rules(self, regions: list[str | None]):
+        """Without all rules in memory, a batch loads its rules in one query:
+        (the regions they cover, the rules); a report whose region moved (an agency named
+        in the text) falls back to its own look-up."""
+        if self.rules is not None or len(regions) < 2:
+            return None
+        categories = {c for code in self.category_model.classes for c in self._chain(code)}
+        return set(regions), rules_for_many(categories, set(regions))
 
     def route(self, items: Sequence[RouteInput]) -> list[Route]:
         if not items:
@@ -138,16 +158,19 @@ class Router:
         probs = self.category_model.probabilities([i.text for i in items])
         agency_probs = (self.agency_model.probabilities([i.text for i in items])
                         if self.agency_model is not None else None)
+        places = [self.places.locate(i.text, i.region) for i in items]
+        batch_rules = self._batch_rules([p.code for p in places])
         routes = []
         for row, item in enumerate(items):
             routes.append(self._route_one(item, probs[row],
-                                          None if agency_probs is None else agency_probs[row]))
+                                          None if agency_probs is None else agency_probs[row],
+                                          places[row], batch_rules))
         return routes
 
-    def _route_one(self, item: RouteInput, probs: np.ndarray, agency_probs) -> Route:
+    def _route_one(self, item: RouteInput, probs: np.ndarray, agency_probs, located,
+                   batch_rules=None) -> Route:
         classes = self.category_model.classes
         text = normalise(item.text)
-        located = self.places.locate(item.text, item.region)
         region, evidence = located.code, {}
         if located.evidence:
             evidence["place"] = list(located.evidence)
@@ -162,7 +185,7 @@ class Router:
             order = [chosen] + [i for i in order if i != chosen]
         candidates, first = [], None
         for i in order[:TOP]:
-            resolution = self._agency_for(classes[i], region, text)
+            resolution = self._agency_for(classes[i], region, text, batch_rules)
             first = first or resolution
             candidates.append(Candidate(classes[i], resolution.agency, round(float(probs[i]), 4)))
         best = candidates[0]

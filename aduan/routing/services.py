@@ -41,21 +41,27 @@ def _decide(report: Report, route: Route, allow_dispatch: bool) -> tuple[str, st
     return Decision.AUTO_DISPATCHED, ""
 
 
+def _suggestion(report: Report, route: Route, decision: str, reason: str) -> RoutingSuggestion:
+    return RoutingSuggestion(
+        report=report, created_at=timezone.now(), category_id=route.category,
+        region_id=route.region_code, level=route.level, agency_id=route.agency,
+        confidence=route.confidence, threshold=route.threshold,
+        candidates=[c.as_dict() for c in route.candidates], evidence=route.evidence,
+        decision=decision, reason=reason, model_id=route.model_id)
+
+
 def _store(report: Report, route: Route, decision: str, reason: str, *,
            replace: bool) -> RoutingSuggestion | None:
     """Record the proposal; None if another worker recorded one first (it does the rest)."""
-    fields = {"created_at": timezone.now(), "category_id": route.category,
-              "region_id": route.region_code, "level": route.level,
-              "agency_id": route.agency, "confidence": route.confidence,
-              "threshold": route.threshold,
-              "candidates": [c.as_dict() for c in route.candidates],
-              "evidence": route.evidence,
-              "decision": decision, "reason": reason, "model_id": route.model_id}
+    suggestion = _suggestion(report, route, decision, reason)
     if replace:
+        fields = {f.attname: getattr(suggestion, f.attname)
+                  for f in RoutingSuggestion._meta.concrete_fields if f.name not in ("id", "report")}
         return RoutingSuggestion.objects.update_or_create(report=report, defaults=fields)[0]
     try:
         with transaction.atomic():
-            return RoutingSuggestion.objects.create(report=report, **fields)
+            suggestion.save(force_insert=True)
+            return suggestion
     except IntegrityError:
         return None
 
@@ -109,16 +115,35 @@ def route_pending_exists() -> bool:
 def route_pending(*, limit: int = PENDING_BATCH, router: Router | None = None) -> int:
     """Route the oldest submitted reports that have no suggestion yet; return how many.
 
-    One indexed query finds them (status, receipt time, no suggestion) and the
-    classifier scores the whole batch at once. Two workers running this at the
-    same time route a report once: the unique suggestion row decides who does.
+    One indexed query finds them (status, receipt time, no suggestion), the
+    classifier scores the whole batch at once, and the batch is written
+    set-based: one insert of suggestions, one batch dispatch of the sure ones.
+    Two workers running this at the same time route a report once: each locks
+    its batch (skipping rows another holds) and then drops reports that
+    already have a suggestion.
     """
     ids = list(_pending().order_by("received_at", "pk").values_list("pk", flat=True)[:limit])
     if not ids:
         return 0
     reports = list(Report.objects.select_related("holder").filter(pk__in=ids).order_by("pk"))
     routes = (router or Router.load()).route([_item(r) for r in reports])
-    return sum(_apply(report, route) is not None for report, route in zip(reports, routes))
+    with transaction.atomic():
+        locked = set(Report.objects.select_for_update(skip_locked=True, of=("self",))
+                     .filter(pk__in=ids, status=Status.SUBMITTED).values_list("pk", flat=True))
+        locked -= set(RoutingSuggestion.objects.filter(report_id__in=locked)
+                      .values_list("report_id", flat=True))
+        batch = [(r, route) for r, route in zip(reports, routes) if r.pk in locked]
+        suggestions = [_suggestion(r, route, *_decide(r, route, True)) for r, route in batch]
+        RoutingSuggestion.objects.bulk_create(suggestions, batch_size=500)
+        sure = {s.report_id: s for s in suggestions if s.decision == Decision.AUTO_DISPATCHED}
+        refused = report_services.reports_dispatch_as_system(
+            [report_services.SystemDispatch(r.pk, route.agency, route.category)
+             for r, route in batch if r.pk in sure])
+        for pk, code in refused.items():
+            logger.info("report %s: automatic dispatch refused (%s)", pk, code)
+        RoutingSuggestion.objects.filter(report_id__in=list(refused)).update(
+            decision=Decision.NEEDS_VERIFIER, reason="dispatch_refused")
+    return len(batch)
 
 
 def _dispatch_as_system(report: Report, route: Route) -> None:

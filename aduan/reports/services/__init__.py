@@ -6,6 +6,7 @@ Split by who acts: ``intake`` (a new report, PIN checks), ``handling`` (staff),
 """
 
 from ._core import SYSTEM_CALLER
+from .batch import SystemDispatch, reports_dispatch_as_system
 from .handling import (
                        report_accept,
                        report_archive,
@@ -26,7 +27,7 @@ from .reporter import report_add_info, report_close, report_provide_info, report
 from .signoff import report_draft_response, report_return_draft, report_sign_off
 
 __all__ = [
-    "SYSTEM_CALLER", "NewReport", "WrongPin", "report_accept", "report_add_info",
+    "SYSTEM_CALLER", "SystemDispatch", "reports_dispatch_as_system", "NewReport", "WrongPin", "report_accept", "report_add_info",
     "report_archive", "report_categorise", "report_close", "report_dispatch",
     "report_dispatch_internal", "report_draft_response", "report_forward", "report_link",
     "report_pin_check", "report_provide_info", "report_reopen", "report_reply",

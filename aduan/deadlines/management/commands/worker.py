@@ -7,15 +7,20 @@ every half minute, and the router's retraining and drift flags when due.
 """
 
 import logging
+import os
+import socket
 import threading
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from aduan.channels.inbound import inbound_safety_net
 from aduan.channels.tasks import outbox_safety_net
+from aduan.deadlines.models import WorkerHeartbeat
 from aduan.deadlines.tasks import schedule_periodic
 from aduan.routing.schedule import routing_periodic
 from aduan.routing.tasks import routing_safety_net
@@ -24,9 +29,18 @@ logger = logging.getLogger(__name__)
 TICK_SECONDS = 30
 
 
+def _heartbeat(name: str) -> None:
+    """Tell ``/health/ready`` this worker is alive (and forget workers gone for a day)."""
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(worker=name, defaults={"seen_at": now})
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
+
+
 def _scheduler(stop: threading.Event) -> None:
+    name = f"{socket.gethostname()}:{os.getpid()}"[:200]
     while not stop.is_set():
         try:
+            _heartbeat(name)
             schedule_periodic()
             routing_safety_net()  # reports whose kick fell just after a routing sweep
             outbox_safety_net()  # messages whose kick was throttled away

@@ -22,6 +22,12 @@ def web_workers() -> int:
     return int(os.environ.get("ADUAN_WEB_WORKERS") or min(2 * (os.cpu_count() or 1) + 1, 9))
 
 
+def web_threads() -> int:
+    """Threads per web worker: a submission mostly waits for the database's commit, so a few
+    threads per process keep the CPUs busy meanwhile (ADUAN_WEB_THREADS=1: plain sync workers)."""
+    return max(1, int(os.environ.get("ADUAN_WEB_THREADS") or 4))
+
+
 class Command(BaseCommand):
     help = "Serve Aduan with gunicorn and run the background worker."
 
@@ -35,6 +41,7 @@ class Command(BaseCommand):
         bindir = os.path.dirname(sys.executable)
         commands = [[os.path.join(bindir, "gunicorn"), "aduan.wsgi:application",
                      "--bind", f"{host}:{port}", "--workers", str(web_workers()),
+                     "--threads", str(web_threads()),
                      "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
                      "--graceful-timeout", "20",
                      # The longest request line gunicorn takes: a GET with a long query then
