@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "aduan.agencies",
     "aduan.reports",
     "aduan.channels",
+    "aduan.push",
     "aduan.deadlines",
     "aduan.routing",
     "aduan.demo",
@@ -123,6 +124,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Compresses pages and static files alike (a phone on 3G pays for every byte); Django's
+    # GZip middleware pads each response at random against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "aduan.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -265,6 +269,11 @@ ADUAN = {
     "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
     # Days back in which similar open reports are suggested at intake.
     "SIMILAR_DAYS": env_int("ADUAN_SIMILAR_DAYS", 30),
+    # Web push (VAPID, RFC 8292): the server's P-256 private key (PEM, or the raw key in
+    # base64url); empty: made once and kept in var/vapid_private.pem. The subject is the
+    # contact a push service may write to (mailto: or https:).
+    "VAPID_PRIVATE_KEY": env_str("ADUAN_VAPID_PRIVATE_KEY", ""),
+    "VAPID_SUBJECT": env_str("ADUAN_VAPID_SUBJECT", "mailto:admin@aduan.localhost"),
 }
 
 # --- Security -----------------------------------------------------------------

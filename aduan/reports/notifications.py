@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.agencies.selectors import national_admins
 from aduan.channels.messages import Recipient, compose, send
 from aduan.lib.tracking import display
+from aduan.push.services import PushNote, push_queue
 
 from .workflow import Action
 
@@ -38,6 +39,9 @@ _FORWARD_ALERT = (_("Report %(id)s needs intervention"),
 
 # A signed-off draft is the agency's follow-up: the reporter hears the same.
 _REPORTER_MESSAGES[Action.SIGN_OFF] = _REPORTER_MESSAGES[Action.RESPOND]
+# What also reaches the reporter's devices that allowed notifications (a closure by the
+# sweep is pushed from deadlines.notify).
+PUSHED = frozenset({Action.REQUEST_INFO, Action.RESPOND, Action.SIGN_OFF})
 
 
 def reporter_email(report) -> str:
@@ -49,17 +53,32 @@ def reporter_email(report) -> str:
 def queue_for_event(report, event) -> None:
     """Queue the reporter's message for this event, if the event is one they hear about."""
     template = _REPORTER_MESSAGES.get(event.action)
-    email = reporter_email(report)
-    if template is None or not email:
+    if template is None:
         return
     context = {
         "id": display(report.tracking_id), "title": report.title, "message": event.message,
         "agency": report.holder.name if report.holder_id else "",
         "reason": report.archive_reason, "url": f"{settings.SITE_URL}/lacak/",
     }
+    message = compose([Recipient(None, reporter_email(report))], template, context,
+                      purpose=f"report_{event.action}", event_id=event.pk)
+    if event.action in PUSHED:
+        push_reporter(report, message.subject, message.body, message.purpose, event.pk)
     # The reporter's e-mail only: a reporter's account never gets back-office notices.
-    send([compose([Recipient(None, email)], template, context,
-                  purpose=f"report_{event.action}", event_id=event.pk)])
+    if reporter_email(report):
+        send([message])
+
+
+def push_note(report_id: int, reporter_id: int | None, subject: str, body: str, purpose: str,
+              event_id: int | None) -> PushNote:
+    """A notification for the reporter's devices: the Indonesian text alone, a few lines."""
+    url = "/akun/laporan/" if reporter_id else "/laporan-saya/"
+    return PushNote(report_id, reporter_id, subject, body.split("\n\n", 1)[0], purpose,
+                    event_id, url)
+
+
+def push_reporter(report, subject: str, body: str, purpose: str, event_id: int | None) -> None:
+    push_queue([push_note(report.pk, report.reporter_id, subject, body, purpose, event_id)])
 
 
 def alert_national_admins(report, *, reason: str, event_id: int | None = None) -> None:
