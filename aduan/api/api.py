@@ -10,9 +10,11 @@ from ninja.openapi.docs import Swagger
 from aduan.errors import DomainError
 
 from . import errors
+from .push import router as push_router
 from .reference import router as reference_router
 from .reports import router as reports_router
 from .routing import router as routing_router
+from .uploads import router as uploads_router
 
 DESCRIPTION = """
 Aduan's JSON API for mobile apps, partner systems and testers.
@@ -45,8 +47,10 @@ api = NinjaAPI(
 
 # Before the reports router: /reports/similar must not be read as a tracking ID.
 api.add_router("", routing_router)
+api.add_router("", uploads_router)
 api.add_router("", reports_router)
 api.add_router("", reference_router)
+api.add_router("", push_router)
 
 api.add_exception_handler(DomainError, errors.domain_error)
 api.add_exception_handler(ValidationError, errors.validation_error)
