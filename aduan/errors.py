@@ -70,3 +70,8 @@ class NotAuthorisedAgency(DomainError):
 class RateLimited(DomainError):
     code = "rate_limited"
     status = 429
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "aduan.push",
     "aduan.deadlines",
     "aduan.routing",
+    "aduan.partners",
     "aduan.demo",
     "aduan.web",
     "aduan.api",
@@ -138,6 +139,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: replays the first answer to a retried POST under /api/v1 (Idempotency-Key).
+    "aduan.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "aduan.urls"

@@ -9,7 +9,7 @@ from ninja.openapi.docs import Swagger
 
 from aduan.errors import DomainError
 
-from . import errors
+from . import errors, idempotency
 from .push import router as push_router
 from .reference import router as reference_router
 from .reports import router as reports_router
@@ -25,6 +25,8 @@ Aduan's JSON API for mobile apps, partner systems and testers.
 * Errors always have the shape `{"error": {"code": ..., "message": ...}}`; messages are in
   Indonesian unless `Accept-Language: en` asks for English.
 * A report the caller may not see answers 404, whether or not it exists.
+* Every `POST` accepts an `Idempotency-Key` header (a random UUID per new request): a retry
+  with the same key and body returns the first response and changes nothing.
 """
 
 # Swagger UI sets inline styles; the docs page alone may use them.
@@ -70,7 +72,7 @@ def _schema(*args, **kwargs):
                       "description": "The PIN given when the report was submitted"},
     }
     schema["security"] = [{}, {"BearerToken": []}]
-    return schema
+    return idempotency.document(schema)
 
 
 api.get_openapi_schema = _schema

@@ -14,6 +14,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 
 from aduan.channels.tasks import outbox_safety_net
 from aduan.deadlines.tasks import schedule_periodic
+from aduan.partners.tasks import partners_housekeeping
 from aduan.routing.tasks import routing_safety_net
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ def _scheduler(stop: threading.Event) -> None:
             schedule_periodic()
             routing_safety_net()  # reports whose kick fell just after a routing sweep
             outbox_safety_net()  # messages whose kick was throttled away
+            partners_housekeeping()  # idempotency keys older than 24 hours
         except Exception:  # a database hiccup must not kill the scheduler thread
             logger.exception("could not schedule the periodic sweep")
         finally:
