@@ -22,10 +22,10 @@ THEME = "#0b4f8a"
 ICON_SIZES = (48, 72, 96, 120, 128, 144, 152, 167, 180, 192, 256, 384, 512)
 # The pages a reporter needs without a connection, and what they load.
 SHELL_PAGES = ("/", "/lapor/", "/lacak/", "/laporan-saya/", "/offline/")
+# The map library is not among them: a pin needs tiles from the network anyway, so it is
+# cached when the form first uses it (and the form works without it).
 SHELL_STATIC = ("aduan/site.css", "aduan/site.js", "aduan/app.js", "aduan/queue.js",
-                "aduan/report_form.js", "aduan/vendor/leaflet/leaflet.js",
-                "aduan/vendor/leaflet/leaflet.css", "aduan/icons/icon-192.png",
-                "aduan/icons/icon-32.png")
+                "aduan/report_form.js", "aduan/icons/icon-192.png", "aduan/icons/icon-32.png")
 
 
 def _manifest() -> dict:

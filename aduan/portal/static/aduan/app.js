@@ -8,6 +8,12 @@
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
+    navigator.serviceWorker.ready.then(function (registration) {
+      var urls = performance.getEntriesByType("resource").map(function (entry) {
+        return entry.name;
+      });
+      if (registration.active) { registration.active.postMessage({type: "keep", urls: urls}); }
+    });
     navigator.serviceWorker.addEventListener("message", function (event) {
       if (event.data && event.data.type === "aduan-sent") { showDevice(); }
     });
@@ -49,8 +55,8 @@
         input.files = list.files;
         var total = small.reduce(function (sum, f) { return sum + f.size; }, 0);
         if (note && small.length) {
-          note.textContent = note.dataset.template.replace("%(n)s", small.length)
-            .replace("%(size)s", kb(total));
+          note.textContent = note.dataset.template.replace("{n}", small.length)
+            .replace("{size}", kb(total));
         }
         input.dataset.ready = String(total);
         delete input.dataset.busy;
@@ -201,8 +207,25 @@
   }
 
   // --- Send what waits, now and whenever the connection comes back -------------------------
+  function sendHere() {
+    Q.waiting().then(function (items) {
+      if (items.some(function (item) { return !item.error; })) {
+        Q.sendAll().then(showDevice).catch(function () {});
+      }
+    });
+  }
+
+  // Background Sync sends from the service worker; where the browser lacks it, or it has not
+  // run a few seconds later, this page sends (the Idempotency-Key keeps a double send single).
   function flush() {
-    if (Q && navigator.onLine !== false) { Q.sendAll().then(showDevice).catch(function () {}); }
+    if (!Q || navigator.onLine === false) { return; }
+    if (navigator.serviceWorker && navigator.serviceWorker.controller && window.SyncManager) {
+      navigator.serviceWorker.ready.then(function (registration) {
+        return registration.sync.register(Q.SYNC_TAG);
+      }).then(function () { setTimeout(sendHere, 5000); }, sendHere);
+    } else {
+      sendHere();
+    }
   }
   window.addEventListener("online", flush);
   flush();

@@ -68,9 +68,16 @@ function page(request) {
   });
 }
 
+// Static files: from the cache, else from the network and kept for next time.
 function asset(request) {
   return caches.match(request, {ignoreSearch: true, ignoreVary: true}).then(function (hit) {
-    return hit || fetch(request);
+    return hit || fetch(request).then(function (response) {
+      if (response.ok && response.type === "basic") {
+        var copy = response.clone();
+        caches.open(SHELL).then(function (cache) { return cache.put(request, copy); });
+      }
+      return response;
+    });
   });
 }
 
@@ -113,7 +120,21 @@ self.addEventListener("sync", function (event) {
 });
 
 self.addEventListener("message", function (event) {
-  if (event.data === "forget-pages") { event.waitUntil(caches.delete(PAGES)); }
+  var data = event.data || {};
+  if (data === "forget-pages") { event.waitUntil(caches.delete(PAGES)); }
+  // What the page loaded before this worker controlled it: keep it (from the HTTP cache).
+  if (data.type === "keep" && Array.isArray(data.urls)) {
+    event.waitUntil(caches.open(SHELL).then(function (cache) {
+      return Promise.all(data.urls.filter(function (url) {
+        var parsed = new URL(url, self.location.origin);
+        return parsed.origin === self.location.origin && parsed.pathname.indexOf("/static/") === 0;
+      }).slice(0, 40).map(function (url) {
+        return cache.match(url, {ignoreSearch: true, ignoreVary: true}).then(function (hit) {
+          return hit || cache.add(new Request(url, {cache: "force-cache"})).catch(function () {});
+        });
+      }));
+    }));
+  }
 });
 
 self.addEventListener("push", function (event) {
