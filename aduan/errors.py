@@ -80,3 +80,6 @@ class ChallengeRequired(RateLimited):
     def default_message(self):
         return _("Too many attempts from this connection or for this ID; solve the check and "
                  "send the form again.")
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409

@@ -141,9 +141,11 @@ INSTALLED_APPS = [
     "aduan.agencies",
     "aduan.reports",
     "aduan.channels",
+    "aduan.push",
     "aduan.deadlines",
     "aduan.routing",
     "aduan.stats",
+    "aduan.partners",
     "aduan.demo",
     "aduan.web",
     "aduan.api",
@@ -156,6 +158,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "aduan.ops.middleware.RequestMiddleware",
+    # Compresses pages and static files alike (a phone on 3G pays for every byte); Django's
+    # GZip middleware pads each response at random against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "aduan.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "aduan.web.uploads.RequestSizeLimitMiddleware",
@@ -168,6 +173,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: replays the first answer to a retried POST under /api/v1 (Idempotency-Key).
+    "aduan.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "aduan.urls"
@@ -334,6 +341,11 @@ ADUAN = {
     "ROUTING_RETRAIN_DAYS": env_int("ADUAN_ROUTING_RETRAIN_DAYS", 30),
     # Days back in which similar open reports are suggested at intake.
     "SIMILAR_DAYS": env_int("ADUAN_SIMILAR_DAYS", 30),
+    # Web push (VAPID, RFC 8292): the server's P-256 private key (PEM, or the raw key in
+    # base64url); empty: made once and kept in var/vapid_private.pem. The subject is the
+    # contact a push service may write to (mailto: or https:).
+    "VAPID_PRIVATE_KEY": env_str("ADUAN_VAPID_PRIVATE_KEY", ""),
+    "VAPID_SUBJECT": env_str("ADUAN_VAPID_SUBJECT", "mailto:admin@aduan.localhost"),
     # Abuse limits on channel doors ("off" disables every rate limit): messages per contact
     # per hour, and per door per minute. Messages over a limit are kept, answered once, and
     # shown to staff.

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1] / "aduan"
 # The shared bottom: framework-free helpers and the one error type.
 BASE = {"lib", "errors"}
 # Apps that own models and rules.
-DOMAIN = {"accounts", "agencies", "reports", "deadlines", "routing", "channels", "stats"}
+DOMAIN = {"accounts", "agencies", "reports", "deadlines", "routing", "channels", "stats",
+          "partners", "push"}
 # Neutral pieces shared by delivery apps (templates, template tags, view helpers) and the
 # demo loader, which files reports through the intake entry point like any door.
 SHARED = {"web", "demo"}

@@ -9,11 +9,13 @@ from ninja.openapi.docs import Swagger
 
 from aduan.errors import DomainError
 
-from . import errors
+from . import errors, idempotency
+from .push import router as push_router
 from .reference import router as reference_router
 from .reports import router as reports_router
 from .routing import router as routing_router
 from .stats import router as stats_router
+from .uploads import router as uploads_router
 
 DESCRIPTION = """
 Aduan's JSON API for mobile apps, partner systems and testers.
@@ -24,6 +26,8 @@ Aduan's JSON API for mobile apps, partner systems and testers.
 * Errors always have the shape `{"error": {"code": ..., "message": ...}}`; messages are in
   Indonesian unless `Accept-Language: en` asks for English.
 * A report the caller may not see answers 404, whether or not it exists.
+* Every `POST` accepts an `Idempotency-Key` header (a random UUID per new request): a retry
+  with the same key and body returns the first response and changes nothing.
 """
 
 # Swagger UI sets inline styles; the docs page alone may use them.
@@ -46,9 +50,11 @@ api = NinjaAPI(
 
 # Before the reports router: /reports/similar must not be read as a tracking ID.
 api.add_router("", routing_router)
+api.add_router("", uploads_router)
 api.add_router("", reports_router)
 api.add_router("", reference_router)
 api.add_router("", stats_router)
+api.add_router("", push_router)
 
 api.add_exception_handler(DomainError, errors.domain_error)
 api.add_exception_handler(ValidationError, errors.validation_error)
@@ -69,7 +75,7 @@ def _schema(*args, **kwargs):
                       "description": "The PIN given when the report was submitted"},
     }
     schema["security"] = [{}, {"BearerToken": []}]
-    return schema
+    return idempotency.document(schema)
 
 
 api.get_openapi_schema = _schema

@@ -61,6 +61,11 @@ def _act(request: HttpRequest, tracking_id: str, service: Callable, **kwargs) ->
 @router.post("/reports", response={201: Created, **ERRORS}, openapi_extra={"security": [{}]},
              summary="Submit a report (with or without an account)")
 def create_report(request: HttpRequest, payload: ReportIn):
+    return submit(request, payload)
+
+
+def submit(request: HttpRequest, payload: ReportIn, attachments: list = ()) -> Status:
+    """File a report through the one intake entry point; ``attachments`` are cleaned uploads."""
     caller = resolve_caller(request)
     reporter = payload.reporter
     data = services.NewReport(
@@ -74,7 +79,8 @@ def create_report(request: HttpRequest, payload: ReportIn):
         reporter_phone=reporter.phone if reporter else "",
         agency=payload.agency, channel=Channel.API,
     )
-    report, pin = report_intake(data=data, user=caller.user, client=client_key(request),
+    report, pin = report_intake(data=data, user=caller.user, attachments=attachments,
+                                client=client_key(request),
                                 proof=request.META.get(PROOF_HEADER, ""),
                                 client_scope="submit_api_client")
     return Status(201, {"tracking_id": report.tracking_id, "pin": pin, "status": report.status})

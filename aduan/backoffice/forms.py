@@ -76,6 +76,10 @@ class FollowUpForm(forms.Form):
                                       "public for a public report)"), max_length=10_000,
                               widget=forms.Textarea(attrs={"rows": 6}))
     attachments = MultipleFileField(label=_("Photos or documents"), required=False)
+    # On a phone this opens the back camera at once (a field visit); elsewhere a file picker.
+    camera = forms.ImageField(label=_("Take a photo with the camera"), required=False,
+                              widget=forms.ClearableFileInput(
+                                  attrs={"accept": "image/*", "capture": "environment"}))
 
 
 class NoteForm(forms.Form):

@@ -20,7 +20,9 @@ from aduan.agencies.models import Agency, AgencyKind, Role
 from aduan.agencies.selectors import members_above, national_admins, supervisors
 from aduan.channels.messages import Message, Recipient, bilingual, fill, send
 from aduan.lib.tracking import display
-from aduan.reports.models import ReportAccess
+from aduan.push.services import push_queue
+from aduan.reports.notifications import push_note
+from aduan.reports.models import Report, ReportAccess
 from aduan.reports.workflow import Action
 
 from .models import Timer
@@ -88,8 +90,24 @@ def to_reporters(rows: list[tuple], action: str) -> None:
     """Rows carry the reporter's e-mail last (the report's own, else their account's)."""
     if not rows:
         return
+    purpose = f"report_{action}_auto"
     _send(rows, lambda row: {(None, row[5])} if row[5] else None, _REPORTER[action], {},
-          f"report_{action}_auto", f"{settings.SITE_URL}/lacak/")
+          purpose, f"{settings.SITE_URL}/lacak/")
+    if action == Action.CLOSE:
+        accounts = {}
+        ids = [row[0] for row in rows]
+        for start in range(0, len(ids), 5000):
+            accounts.update(Report.objects.filter(pk__in=ids[start:start + 5000],
+                                                  reporter__isnull=False)
+                            .values_list("pk", "reporter_id"))
+        _push(rows, accounts, _REPORTER[action], purpose)
+
+
+def _push(rows: list[tuple], accounts: dict, template, purpose: str) -> None:
+    """A closure also reaches the devices the reporter allowed to be notified."""
+    subject, body = bilingual(template[0])[0], bilingual(template[1])[0]
+    push_queue([push_note(row[0], accounts.get(row[0]), subject % {"id": display(row[3])},
+                          body % {"id": display(row[3])}, purpose, row[4]) for row in rows])
 
 
 def grant_supervisor(report_ids: list[int], now: datetime) -> None:

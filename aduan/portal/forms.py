@@ -54,6 +54,10 @@ class ReportForm(forms.Form):
         self.fields["reporter_phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
         self.fields["latitude"].widget.attrs["step"] = "any"
         self.fields["longitude"].widget.attrs["step"] = "any"
+        # Photos are made smaller on the phone before they are sent (app.js).
+        self.fields["attachments"].widget.attrs.update(
+            {"data-shrink": "attachments_note",
+             "accept": "image/jpeg,image/png,image/webp,application/pdf"})
 
 
 class TrackForm(forms.Form):

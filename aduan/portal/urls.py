@@ -1,11 +1,16 @@
 from django.urls import path
 
-from .views import accounts, password, public, reporter, submit
+from .views import accounts, app, password, public, reporter, submit
 
 app_name = "portal"
 
 urlpatterns = [
     path("", public.home, name="home"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("offline/", app.offline, name="offline"),
+    path("laporan-saya/", app.device_reports, name="device_reports"),
+    path("akun/notifikasi/", app.account_push, name="account_push"),
     path("lapor/", submit.report_new, name="report_new"),
     path("lapor/terkirim/", submit.receipt, name="receipt"),
     path("lapor/terkirim/bukti.txt", submit.receipt_text, name="receipt_text"),

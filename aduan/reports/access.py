@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency, Membership, Role
-from aduan.errors import NotFound, ReportNotFound
+from aduan.errors import Forbidden, NotFound, ReportNotFound, Unauthenticated
 from aduan.lib import tracking
 
 from .models import (
@@ -340,3 +342,22 @@ def leader_report_allowed(caller: Caller, agency_path: str) -> bool:
     return caller.is_national_admin or any(
         agency_path.startswith(grant.agency_path) for grant in caller.grants
         if grant.role in LEADER_REPORT_ROLES)
+def push_owner_for_caller(caller: Caller, tracking_id: str | None) -> dict:
+    """Whose notifications a device may receive: one report the caller reported, or their account.
+
+    Staff accounts hear through back-office notices and e-mail, not push. A
+    report the caller may see but did not send is refused; one it may not see is
+    not found.
+    """
+    if tracking_id:
+        report, _view = report_get_for_caller(caller, tracking_id)
+        if not is_reporter(caller, report):
+            raise Forbidden(_("Only the reporter may receive this report's notifications; send "
+                              "the report's PIN in X-Report-PIN."))
+        return {"report": report}
+    if caller.user is None:
+        raise Unauthenticated(_("Send a reporter account's token, or a tracking_id with the "
+                                "report's PIN in X-Report-PIN."))
+    if caller.grants or caller.user.is_staff:
+        raise Forbidden(_("Staff accounts receive their messages in the back office."))
+    return {"user": caller.user}

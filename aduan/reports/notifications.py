@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.agencies.selectors import national_admins
 from aduan.channels.messages import Recipient, compose, contact_notify, send
 from aduan.lib.tracking import display
+from aduan.push.services import PushNote, push_queue
 
 from .workflow import Action
 
@@ -38,6 +39,9 @@ _FORWARD_ALERT = (_("Report %(id)s needs intervention"),
 
 # A signed-off draft is the agency's follow-up: the reporter hears the same.
 _REPORTER_MESSAGES[Action.SIGN_OFF] = _REPORTER_MESSAGES[Action.RESPOND]
+# What also reaches the reporter's devices that allowed notifications (a closure by the
+# sweep is pushed from deadlines.notify).
+PUSHED = frozenset({Action.REQUEST_INFO, Action.RESPOND, Action.SIGN_OFF})
 
 
 def reporter_email(report) -> str:
@@ -61,23 +65,37 @@ def queue_for_event(report, event) -> None:
 
 def queue_for_events(pairs) -> None:
     """Queue the reporters' messages for many (report, event) pairs, e-mails in one batch."""
-    messages = []
+    messages, notes = [], []
     for report, event in pairs:
         template = _REPORTER_MESSAGES.get(event.action)
         if template is None:
             continue
         context = _context(report, event)
+        purpose = f"report_{event.action}"
         # A report that came in by a channel door hears back by that door (the SMS, chat or
         # mail it was sent from); its receipt is queued by the door itself, with the PIN.
-        contact_notify(report, template, context, purpose=f"report_{event.action}",
-                       event_id=event.pk)
+        contact_notify(report, template, context, purpose=purpose, event_id=event.pk)
         email = reporter_email(report)
+        message = compose([Recipient(None, email)], template, context, purpose=purpose,
+                          event_id=event.pk)
+        if event.action in PUSHED:
+            notes.append(push_note(report.pk, report.reporter_id, message.subject, message.body,
+                                   purpose, event.pk))
         if email:
             # The reporter's e-mail only: a reporter's account never gets back-office notices.
-            messages.append(compose([Recipient(None, email)], template, context,
-                                    purpose=f"report_{event.action}", event_id=event.pk))
+            messages.append(message)
     if messages:
         send(messages)
+    if notes:
+        push_queue(notes)
+
+
+def push_note(report_id: int, reporter_id: int | None, subject: str, body: str, purpose: str,
+              event_id: int | None) -> PushNote:
+    """A notification for the reporter's devices: the Indonesian text alone, a few lines."""
+    url = "/akun/laporan/" if reporter_id else "/laporan-saya/"
+    return PushNote(report_id, reporter_id, subject, body.split("\n\n", 1)[0], purpose,
+                    event_id, url)
 
 
 def alert_national_admins(report, *, reason: str, event_id: int | None = None) -> None:

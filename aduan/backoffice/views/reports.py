@@ -83,7 +83,8 @@ def _run(action: str, caller, report, data: dict):
     if action in (Action.RESPOND, Action.DRAFT):
         service = s.report_respond if action == Action.RESPOND else s.report_draft_response
         return service(**common, message=data["message"],
-                       attachments=uploads_from(data["attachments"]))
+                       attachments=uploads_from([*data["attachments"],
+                                                 *filter(None, [data.get("camera")])]))
     if action == Action.SIGN_OFF:
         return s.report_sign_off(**common, note=data["note"])
     if action == Action.RETURN_DRAFT:

@@ -13,6 +13,7 @@ from aduan.accounts.login import account_authenticate
 from aduan.accounts.ratelimit import client_key, rate_exceeded
 from aduan.accounts.services import reporter_register, user_for_login
 from aduan.errors import InvalidInput, RateLimited
+from aduan.push.vapid import vapid_public_key
 from aduan.reports.access import caller_for_user
 from aduan.reports.presenters import report_summary
 from aduan.reports.selectors import REPORTER_TABS, ReportFilters, report_list
@@ -101,7 +102,7 @@ def my_reports(request):
     rows = names_for([report_summary(r, full=True) for r in page])
     return render(request, "portal/my_reports.html", {
         "tab": tab, "tabs": list(TAB_LABELS.items()), "rows": rows,
-        "next_cursor": next_cursor})
+        "next_cursor": next_cursor, "push_key": vapid_public_key()})
 
 
 def _challenge(request) -> dict:

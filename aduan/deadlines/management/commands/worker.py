@@ -23,6 +23,7 @@ from aduan.channels.tasks import outbox_safety_net
 from aduan.deadlines.models import WorkerHeartbeat
 from aduan.deadlines.tasks import schedule_periodic
 from aduan.routing.schedule import routing_periodic
+from aduan.partners.tasks import partners_housekeeping
 from aduan.routing.tasks import routing_safety_net
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def _scheduler(stop: threading.Event) -> None:
             inbound_safety_net()  # channel messages whose kick was throttled away
             for hook in settings.ADUAN["PERIODIC_HOOKS"]:  # e.g. statistics, open data
                 import_string(hook)()
+            partners_housekeeping()  # idempotency keys older than 24 hours
         except Exception:  # a database hiccup must not kill the scheduler thread
             logger.exception("could not schedule the periodic sweep")
         finally:

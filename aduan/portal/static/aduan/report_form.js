@@ -131,7 +131,22 @@
     lat.value = latlng.lat.toFixed(6);
     lng.value = latlng.lng.toFixed(6);
   }
+  // The map library too (48 KB on a phone's connection) is fetched only then.
+  var loading = false;
+  function loadLibrary() {
+    if (loading || !mapEl) { return; }
+    loading = true;
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = mapEl.dataset.css;
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = mapEl.dataset.js;
+    script.addEventListener("load", openMap);
+    document.head.appendChild(script);
+  }
   function openMap() {
+    if (mapEl && box.open && !window.L) { loadLibrary(); return; }
     if (map || !mapEl || !window.L || !box.open) { return; }
     mapEl.hidden = false;
     mapEl.setAttribute("role", "application");

@@ -1,0 +1,132 @@
+"""``Idempotency-Key`` on every POST under /api/v1 (a middleware, so no endpoint can miss it).
+
+Keys are scoped by who sends them: a bearer credential, a report PIN on its
+report, or nobody (anonymous citizens, whose key alone is the scope; a key is
+at least 16 characters, so it cannot be guessed to read another's answer).
+"""
+
+import hashlib
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+
+from aduan.errors import DomainError
+from aduan.partners.idempotency import (
+    Replay,
+    idempotency_claim,
+    idempotency_complete,
+    idempotency_key_check,
+    idempotency_release,
+    request_fingerprint,
+)
+
+from .errors import domain_error
+
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+REPLAYED = "Idempotent-Replayed"
+PREFIX = "/api/v1/"
+# Answers a retry could change: authenticate again, wait for the rate limit.
+_NOT_KEPT = frozenset({401, 429})
+
+
+def _scope(request: HttpRequest) -> str:
+    credential = request.META.get("HTTP_AUTHORIZATION", "").strip()
+    if credential:
+        return "b:" + hashlib.sha256(credential.encode()).hexdigest()
+    pin = request.META.get("HTTP_X_REPORT_PIN")
+    if pin:
+        return "p:" + hashlib.sha256(f"{request.path}\0{pin}".encode()).hexdigest()
+    return "anon"
+
+
+def _content(request: HttpRequest) -> bytes:
+    """What the fingerprint covers: the raw body, or for a multipart upload its parts.
+
+    A browser picks a new multipart boundary on every send, so a retried upload
+    never repeats its bytes, only its parts; and files, unlike a body read whole,
+    do not count against DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """
+    if request.content_type != "multipart/form-data":
+        return request.body
+    digest = hashlib.sha256()
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            digest.update(f"{name}={value}\0".encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            part = hashlib.sha256()
+            for chunk in upload.chunks():
+                part.update(chunk)
+            upload.seek(0)
+            digest.update(f"{name}:{upload.name}:{part.hexdigest()}\0".encode())
+    return digest.digest()
+
+
+def _replay(replay: Replay) -> HttpResponse:
+    response = HttpResponse(replay.body, status=replay.status, content_type=replay.content_type)
+    response[REPLAYED] = "true"
+    return response
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        raw_key = request.META.get(HEADER)
+        if raw_key is None or request.method != "POST" or not request.path.startswith(PREFIX):
+            return self.get_response(request)
+        try:
+            key = idempotency_key_check(raw_key)
+            body = _content(request)
+        except DomainError as exc:
+            return domain_error(request, exc)
+        except (RequestDataTooBig, MultiPartParserError):
+            return self.get_response(request)  # the endpoint answers 413 as usual
+        try:
+            claim = idempotency_claim(scope=_scope(request), key=key,
+                                      fingerprint=request_fingerprint("POST", request.path, body))
+        except DomainError as exc:
+            return domain_error(request, exc)
+        if isinstance(claim, Replay):
+            return _replay(claim)
+        return self._run(request, claim)
+
+    def _run(self, request: HttpRequest, claim) -> HttpResponse:
+        kept = False
+        try:
+            with transaction.atomic():
+                response = self.get_response(request)
+                status = response.status_code
+                if status >= 500:
+                    transaction.set_rollback(True)
+                elif status not in _NOT_KEPT and not response.streaming:
+                    idempotency_complete(claim, status=status,
+                                         content_type=response.get("Content-Type", ""),
+                                         body=response.content)
+                    kept = True
+        finally:
+            if not kept:
+                idempotency_release(claim)
+        return response
+
+
+PARAMETER = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 16, "maxLength": 255},
+    "description": "A random UUID per new request. A retry with the same key and body gets the "
+                   "first response (header `Idempotent-Replayed: true`) and changes nothing; the "
+                   "same key with another body is 422 `idempotency_key_reused`; 409 "
+                   "`idempotency_in_progress` while the first request runs. Kept 24 hours.",
+}
+
+
+def document(schema: dict) -> dict:
+    """Add the ``Idempotency-Key`` header to every POST operation of the OpenAPI document."""
+    for operations in schema.get("paths", {}).values():
+        post = operations.get("post")
+        if post is not None:
+            post.setdefault("parameters", []).append(dict(PARAMETER))
+    return schema
