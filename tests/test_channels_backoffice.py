@@ -44,7 +44,7 @@ def test_the_report_page_shows_the_door_and_conversation_without_pin_or_number(c
     work()
     report = Report.objects.get()
     page = text(staff(cast.national).get(f"/kantor/laporan/{report.tracking_id}/"))
-    assert "lubang kedua di depan sekolah" in page and "SMS gateway" in page
+    assert "lubang kedua di depan sekolah" in page and "Gerbang SMS" in page
     assert "PIN:" not in page and "81234500009" not in page and "+62•" in page
     assert csp_nonce_ok(staff(cast.national).get(f"/kantor/laporan/{report.tracking_id}/"))
     public = text(Client().get(f"/laporan/{report.tracking_id}/"))

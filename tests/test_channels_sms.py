@@ -213,7 +213,7 @@ def test_an_unknown_or_foreign_tracking_id_is_answered_plainly(cast, gateway):
     sms_in("INFO")
     work()
     texts = outbox_texts()
-    assert all("No report" in t or "Tidak ada laporan" in t for t in texts[:2])
+    assert all("No report" in t or "tidak ditemukan" in t for t in texts[:2])
     assert "Lain" not in " ".join(texts) and "tracking ID" in texts[2] or "ID" in texts[2]
     assert not ReportEvent.objects.filter(report=other).exclude(action="submit").exists()
 
