@@ -117,6 +117,17 @@ def submit(**overrides):
     return services.report_submit(data=services.NewReport(**fields), user=user)
 
 
+@pytest.fixture
+def reference_data_after_flush(django_db_blocker):
+    """For tests with real commits: name it before ``transactional_db`` so this teardown
+    runs after the flush and the next test on this process finds the reference data."""
+    yield
+    from aduan.agencies.refdata import load_reference_data
+
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
 def pytest_collection_modifyitems(config, items):
     """Run the browser tests last: their live server leaves a flushed database behind."""
     items.sort(key=lambda item: "/browser/" in str(item.fspath))

@@ -9,7 +9,6 @@ from conftest import submit
 from django.conf import settings
 from django.db import connections
 
-from aduan.agencies.refdata import load_reference_data
 from aduan.deadlines.calendar import WIB
 from aduan.deadlines.sweep import sweep
 from aduan.deadlines.tasks import schedule_periodic
@@ -18,14 +17,6 @@ from aduan.reports.models import Report, ReportEvent
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="row locks across connections are PostgreSQL's; SQLite serialises writers anyway")
-
-
-@pytest.fixture
-def reference_data_after_flush(django_db_blocker):
-    # Listed before transactional_db, so this teardown runs after its flush.
-    yield
-    with django_db_blocker.unblock():
-        load_reference_data()
 
 
 def _in_threads(func, n=2):

@@ -60,6 +60,9 @@ class AuditEntry(models.Model):
         STAFF_ADDED = "staff_added", _("Staff member added")
         STAFF_REMOVED = "staff_removed", _("Staff role removed")
         ADMIN_CHANGE = "admin_change", _("Changed in the admin")
+        CLIENT_CREATED = "client_created", _("API client created")
+        CLIENT_CHANGED = "client_changed", _("API client key rotated or revoked")
+        CLIENT_CALL = "client_call", _("API call by a partner system")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,

@@ -60,11 +60,16 @@ def _window(seconds: int, now: datetime) -> tuple[int, datetime]:
     return index, datetime.fromtimestamp((index + 1) * seconds, tz=UTC)
 
 
-def rate_hit(scope: str, identity: str, *, now: datetime | None = None) -> bool:
-    """Count one attempt; True if it is within the limit (always True when limits are off)."""
+def rate_hit(scope: str, identity: str, *, now: datetime | None = None,
+             limit: tuple[int, int] | None = None) -> bool:
+    """Count one attempt; True if it is within the limit (always True when limits are off).
+
+    ``limit`` (attempts, seconds) replaces the scope's own, for limits kept per row
+    (an API client's requests per minute).
+    """
     if not limits_enabled() or not identity:
         return True
-    limit, seconds = limit_for(scope)
+    limit, seconds = limit or limit_for(scope)
     now = now or timezone.now()
     index, ends = _window(seconds, now)
     key = _key(scope, identity, index)

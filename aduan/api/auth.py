@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from aduan.accounts.models import ApiToken, hash_token
 from aduan.accounts.ratelimit import client_key
 from aduan.errors import RateLimited, Unauthenticated
-from aduan.reports.access import ANONYMOUS, Caller, caller_for_user, report_get_for_caller
+from aduan.partners.clients import client_authenticate, client_rate_check
+from aduan.partners.models import CLIENT_KEY_PREFIX
+from aduan.reports.access import (
+    ANONYMOUS,
+    Caller,
+    caller_for_client,
+    caller_for_user,
+    report_get_for_caller,
+)
 from aduan.reports.services import WrongPin, report_pin_check
 
 PIN_HEADER = "HTTP_X_REPORT_PIN"
@@ -23,7 +31,9 @@ PROOF_HEADER = "HTTP_X_ADUAN_PROOF"
 _TOUCH_EVERY = timedelta(minutes=5)
 
 
-def _token_user(request: HttpRequest):
+def bearer_value(request: HttpRequest) -> str | None:
+    """The raw bearer credential of the request, None without one; a malformed header is
+    refused."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if not header:
         return None
@@ -31,8 +41,25 @@ def _token_user(request: HttpRequest):
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthenticated(_("Use the header 'Authorization: Bearer <token>'."),
                               code="invalid_token")
+    return raw.strip()
+
+
+def client_caller(request: HttpRequest, raw: str) -> Caller:
+    """A partner system's caller from its key; counted against its own rate limit."""
+    client = client_authenticate(raw)
+    if client is None:
+        raise Unauthenticated(_("The client key is not valid, has expired or has been "
+                                "revoked."), code="invalid_token")
+    request._aduan_client = client
+    client_rate_check(client)
+    return caller_for_client(client)
+
+
+def _token_user(raw: str | None):
+    if raw is None:
+        return None
     token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=hash_token(raw.strip()), revoked_at__isnull=True).first())
+             .filter(key_hash=hash_token(raw), revoked_at__isnull=True).first())
     if token is None or not token.user.is_active:
         raise Unauthenticated(_("The token is not valid or has been revoked."),
                               code="invalid_token")
@@ -48,7 +75,11 @@ def resolve_caller(request: HttpRequest, tracking_id: str | None = None) -> Call
     cached = getattr(request, "_aduan_caller", None)
     if cached is not None:
         return cached
-    user = _token_user(request)
+    raw = bearer_value(request)
+    if raw is not None and raw.startswith(CLIENT_KEY_PREFIX):
+        request._aduan_caller = client_caller(request, raw)
+        return request._aduan_caller
+    user = _token_user(raw)
     pin_report_id = None
     pin = request.META.get(PIN_HEADER)
     if pin is not None and tracking_id is not None:

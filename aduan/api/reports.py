@@ -3,13 +3,21 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from aduan.accounts.ratelimit import client_key
-from aduan.errors import ReportNotFound
+from aduan.errors import Forbidden, InvalidInput, ReportNotFound
+from aduan.partners.clients import client_report_submit
 from aduan.reports import services
-from aduan.reports.access import Caller, View, report_get_for_caller, view_level
+from aduan.reports.access import (
+    Caller,
+    View,
+    client_may_submit,
+    report_get_for_caller,
+    view_level,
+)
 from aduan.reports.models import Channel, Report
 from aduan.reports.presenters import events_for, report_summary
 from aduan.reports.selectors import ReportFilters, report_list
@@ -58,7 +66,8 @@ def _act(request: HttpRequest, tracking_id: str, service: Callable, **kwargs) ->
     return _out(caller, service(caller=caller, report=report, **kwargs))
 
 
-@router.post("/reports", response={201: Created, **ERRORS}, openapi_extra={"security": [{}]},
+@router.post("/reports", response={200: Created, 201: Created, **ERRORS},
+             openapi_extra={"security": [{}]},
              summary="Submit a report (with or without an account)")
 def create_report(request: HttpRequest, payload: ReportIn):
     return submit(request, payload)
@@ -77,13 +86,27 @@ def submit(request: HttpRequest, payload: ReportIn, attachments: list = ()) -> S
         reporter_name=reporter.name if reporter else "",
         reporter_email=reporter.email if reporter else "",
         reporter_phone=reporter.phone if reporter else "",
-        agency=payload.agency, channel=Channel.API,
+        agency=payload.agency, channel=Channel.PARTNER if caller.client else Channel.API,
     )
+    if caller.client is not None:
+        return _client_submit(caller, payload, data, attachments)
+    if payload.external_id:
+        raise InvalidInput(_("Only API clients send an external_id."), field="external_id")
     report, pin = report_intake(data=data, user=caller.user, attachments=attachments,
                                 client=client_key(request),
                                 proof=request.META.get(PROOF_HEADER, ""),
                                 client_scope="submit_api_client")
     return Status(201, {"tracking_id": report.tracking_id, "pin": pin, "status": report.status})
+
+
+def _client_submit(caller: Caller, payload: ReportIn, data, attachments) -> Status:
+    if not client_may_submit(caller):
+        raise Forbidden(_("This client has no 'reports:submit' scope."), code="scope_missing")
+    report, pin, created = client_report_submit(client=caller.client, data=data,
+                                                external_id=payload.external_id,
+                                                attachments=attachments)
+    return Status(201 if created else 200,
+                  {"tracking_id": report.tracking_id, "pin": pin, "status": report.status})
 
 
 class ListQuery(Schema):

@@ -72,6 +72,9 @@ class ReportIn(Strict):
     confidential: StrictBool = False
     reporter: ReporterIn | None = None
     agency: Code | None = Field(default=None, description="Requested target agency (optional).")
+    external_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = Field(
+        default="", description="API clients only: the partner system's own id for the report. "
+        "A repeat with the same id returns the report filed first (200, no PIN).")
 
     @field_validator("region_code")
     @classmethod

@@ -35,6 +35,9 @@ class ApiClient(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The account the client acts through: events and audit entries name it.
+    service_user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="api_client")
 
     class Meta:
         ordering = ["name"]
@@ -90,13 +93,15 @@ class ClientReport(models.Model):
     """A report a partner submitted, with the partner's own id for it."""
 
     client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="reports")
-    external_id = models.CharField(max_length=100)
+    # The partner's own id for the report; blank when it sent none.
+    external_id = models.CharField(max_length=100, blank=True)
     report = models.OneToOneField("reports.Report", on_delete=models.CASCADE,
                                   related_name="partner_link")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "external_id"],
+                                               condition=~Q(external_id=""),
                                                name="client_external_id_unique")]
 
 

@@ -60,6 +60,9 @@ class Caller:
     user: object | None = None
     grants: list[Grant] = field(default_factory=list)
     pin_report_id: int | None = None
+    # A partner system (API client) acting through its service account, with its scopes.
+    client: object | None = None
+    scopes: frozenset[str] = frozenset()
 
     @property
     def is_authenticated(self) -> bool:
@@ -93,6 +96,24 @@ def caller_for_user(user, *, pin_report_id: int | None = None) -> Caller:
         .values_list("agency_id", "agency__path", "role")
     ]
     return Caller(user=user, grants=grants, pin_report_id=pin_report_id)
+
+
+def caller_for_client(client) -> Caller:
+    """A partner system: it reads (``reports:read``) or also acts (``reports:act``) as its
+    agency and that agency's subtree, through its service account; otherwise it only
+    submits and sees what the public sees."""
+    scopes = frozenset(client.scopes)
+    grants = []
+    if "reports:act" in scopes:
+        grants.append(Grant(client.agency_id, client.agency.path, Role.AGENCY_ADMIN))
+    elif "reports:read" in scopes:
+        grants.append(Grant(client.agency_id, client.agency.path, Role.LEADER))
+    return Caller(user=client.service_user, grants=grants, client=client, scopes=scopes)
+
+
+def client_may_submit(caller: Caller) -> bool:
+    """Staff, reporters and the public submit freely; a partner needs ``reports:submit``."""
+    return caller.client is None or "reports:submit" in caller.scopes
 
 
 def _holds(caller: Caller, report: Report, roles: set[str]) -> bool:
