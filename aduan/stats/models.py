@@ -1,7 +1,7 @@
 """Statistics storage: one fact row per report, additive rollup cells, cursors, predikat schemes.
 
 Facts and cells are derived data: ``aduan stats rebuild`` can always recreate
-them from the reports and their events (ADR 0008).
+them from the reports and their events (ADR 0009).
 """
 
 from django.conf import settings
@@ -15,7 +15,7 @@ class StatsCursor(models.Model):
     name = models.CharField(max_length=32, primary_key=True)
     last_id = models.BigIntegerField(default=0)
     # Ids below ``last_id`` not yet seen: [low, high, first seen (ISO)]. A row whose
-    # transaction commits after a later one fills its gap on a later run (ADR 0008).
+    # transaction commits after a later one fills its gap on a later run (ADR 0009).
     gaps = models.JSONField(default=list)
     updated_at = models.DateTimeField(null=True, blank=True)
 

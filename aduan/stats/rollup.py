@@ -5,7 +5,7 @@ stored cursor, works out the facts of the reports they touch again, and moves
 each affected cell by (new fact − stored fact). Ids skipped by the cursor because
 their transaction had not committed yet are kept as gaps and read on later runs,
 so bulk inserts and out-of-order commits are never missed; working a report out
-twice changes nothing (ADR 0008). ``stats_rebuild`` starts from empty and must
+twice changes nothing (ADR 0009). ``stats_rebuild`` starts from empty and must
 give the same cells (a test proves it).
 """
 

@@ -1,6 +1,6 @@
 """The tile-grid cartogram of Indonesia's 38 provinces: one square per province, placed roughly
 where the province lies (no boundary data is shipped: none with a suitable licence was at hand;
-ADR 0008). Positions live in ``web/static/stats/stats.css`` as ``.tile-<code>`` classes.
+ADR 0009). Positions live in ``web/static/stats/stats.css`` as ``.tile-<code>`` classes.
 """
 
 # Province code -> short label shown on the tile (the full name is in the table beside it).
