@@ -120,5 +120,11 @@ def region_exists(code: str) -> bool:
     return code in codes
 
 
+def province_names() -> dict[str, str]:
+    """Province code → name (38 rows), kept like the other reference data."""
+    return _remember("province_names", _REGION_TTL, lambda: dict(
+        Region.objects.filter(level=1).values_list("code", "name")))
+
+
 def forget_reference_cache() -> None:
     _cached.clear()

@@ -17,12 +17,16 @@ from django.db.models import Count
 from django.utils import timezone
 
 from aduan.agencies.models import Agency
+from aduan.lib import versions
 from aduan.reports.models import Report, ReportEvent
 from aduan.routing.models import ReportSupport
 
 from .cells import parse_key, signed_contributions
 from .facts import EVENT_FIELDS, REPORT_FIELDS, Calendars, Fact, fact_for
 from .models import ReportFact, StatsCell, StatsCursor
+
+# The data version of the rollup cells (aduan.lib.versions): reads are cached under it.
+STATS_VERSION = "stats"
 
 BATCH = 5000
 # A gap older than this is an id that was rolled back, not one still in flight.
@@ -53,9 +57,18 @@ def _computed(ids) -> dict[int, Fact]:
     return {r["id"]: fact_for(r, events[r["id"]], supports[r["id"]], calendars) for r in reports}
 
 
+def cells_changed() -> None:
+    """Say the cells moved: now (this process, and tests in one transaction) and again after
+    the commit, so another process that read the old cells in between drops its copy."""
+    versions.bump(STATS_VERSION)
+    transaction.on_commit(lambda: versions.bump(STATS_VERSION), robust=True)
+
+
 def _apply(delta: dict[str, Counter]) -> None:
     """Move the cells by ``delta``: add to existing rows, create new ones, drop emptied ones."""
     keys = list(delta)
+    if keys:
+        cells_changed()
     for start in range(0, len(keys), 1000):
         chunk = keys[start:start + 1000]
         existing = {c.key: c for c in StatsCell.objects.filter(key__in=chunk)}
@@ -187,6 +200,7 @@ def stats_rebuild(chunk: int = 2000) -> int:
                 for name, model in SOURCES.items()}
         ReportFact.objects.all().delete()
         StatsCell.objects.all().delete()
+        cells_changed()
         paths = _agency_paths()
         ids = list(Report.objects.order_by("id").values_list("id", flat=True))
         cells: dict[str, Counter] = defaultdict(Counter)

@@ -4,6 +4,7 @@ Only "overdue now" is counted live (it depends on the clock), with the
 partial index of overdue reports.
 """
 
+import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -15,16 +16,32 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, Region
 from aduan.errors import InvalidInput, NotFound
+from aduan.lib import versions
 from aduan.reports.models import CLOCKED_Q, Report
 
 from .measures import evaluate
 from .models import StatsCell
 from .predikat import grade, scheme_active
+from .rollup import STATS_VERSION
 
 SCOPES = ("national", "agency", "province", "regency")
 # Live counts (they depend on the clock) are kept this long per process.
 LIVE_TTL = 300
 DIMS = ("month", "category", "channel", "kind", "province", "regency")
+# Sums of cells are kept under the cells' data version: a refresh that moves any cell
+# makes every process read them again (within versions.CHECK_SECONDS).
+SUMS_TTL = 3600
+logger = logging.getLogger(__name__)
+
+
+def _kept(parts: tuple, compute):
+    """``compute()``, kept in the cache under the current version of the cells."""
+    key = f"stats:{versions.version(STATS_VERSION)}:" + ":".join(str(p) for p in parts)
+    try:
+        return cache.get_or_set(key, compute, SUMS_TTL)
+    except Exception:  # an unreachable cache must not stop a page
+        logger.warning("shared cache unavailable; statistics computed without it")
+        return compute()
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,11 @@ def _cells(subject: Subject, period: Period, public: bool, dim: str):
 
 
 def totals(subject: Subject, period: Period, public: bool) -> Counter:
+    return _kept(("totals", subject.scope, subject.code, period.start, period.end, public),
+                 lambda: _totals(subject, period, public))
+
+
+def _totals(subject: Subject, period: Period, public: bool) -> Counter:
     total: Counter = Counter()
     for _month_, _code, counts in _cells(subject, period, public, "all"):
         total.update(counts)
@@ -128,6 +150,11 @@ def breakdown(subject: Subject, period: Period, public: bool, dim: str) -> dict[
     if dim not in DIMS:
         raise InvalidInput(_("Unknown breakdown; allowed: %(dims)s") % {"dims": ", ".join(DIMS)},
                            field="by")
+    return _kept(("by", subject.scope, subject.code, period.start, period.end, public, dim),
+                 lambda: _breakdown(subject, period, public, dim))
+
+
+def _breakdown(subject: Subject, period: Period, public: bool, dim: str) -> dict[str, dict]:
     sums: dict[str, Counter] = defaultdict(Counter)
     cell_dim = "all" if dim == "month" else dim
     for month, code, counts in _cells(subject, period, public, cell_dim):
@@ -148,6 +175,14 @@ def months(period: Period) -> list[date]:
 
 def league(period: Period, limit: int = 50) -> list[dict]:
     """Top-level agencies by received reports, each with its measures and predikat (public)."""
+    scheme = scheme_active()
+    # Agency names are in the rows: their own data version is part of the key.
+    return _kept(("league", period.start, period.end, limit, scheme.pk, scheme.version,
+                  versions.version("agencies")),
+                 lambda: _league(period, limit, scheme))
+
+
+def _league(period: Period, limit: int, scheme) -> list[dict]:
     roots = dict(Agency.objects.filter(parent__isnull=True, active=True)
                  .values_list("code", "name"))
     sums: dict[str, Counter] = defaultdict(Counter)
@@ -156,7 +191,6 @@ def league(period: Period, limit: int = 50) -> list[dict]:
             month__lte=period.end).values_list("scope_code", "counts"):
         if code in roots:
             sums[code].update(counts)
-    scheme = scheme_active()
     rows = []
     for code, counts in sums.items():
         values = evaluate(counts)

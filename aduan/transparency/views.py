@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from aduan.agencies.models import Region
+from aduan.agencies.selectors import province_names
 from aduan.errors import DomainError, NotFound
 from aduan.reports.models import PUBLIC_Q, Report
 from aduan.reports.workflow import OPEN_STATUSES
@@ -60,7 +60,7 @@ def dashboard(request):
     measure = request.GET.get("measure", "received")
     measure = measure if measure in MAP_MEASURES else "received"
     by_province = selectors.breakdown(national, period, True, "province")
-    names = dict(Region.objects.filter(level=1).values_list("code", "name"))
+    names = province_names()
     context.update({
         "error": error, "key_measures": _key_measures(context["totals"]),
         "map_measure": BY_CODE[measure], "map_measures": [BY_CODE[m] for m in MAP_MEASURES],
