@@ -70,11 +70,15 @@ class Pages:
         self.opened = []
         self.csp_errors: list[str] = []
 
-    def new(self, name: str, *, locale: str = "id-ID", width: int = 360):
+    def new(self, name: str, *, locale: str = "id-ID", width: int = 360,
+            intercept: bool = True):
+        """A page in a new context; ``intercept`` answers third-party requests with a blank
+        image (Playwright then turns the HTTP cache off, so timing tests pass False)."""
         context = self.browser.new_context(base_url=self.base_url, locale=locale,
                                            viewport={"width": width, "height": 800})
-        context.route("https://**/*", lambda route: route.fulfill(
-            status=200, content_type="image/png", body=BLANK_PNG))
+        if intercept:
+            context.route("https://**/*", lambda route: route.fulfill(
+                status=200, content_type="image/png", body=BLANK_PNG))
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.on("console", lambda msg: self._console(name, msg))
