@@ -31,8 +31,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .placewords import (COMMON_WORDS, GLUED_PREFIXES, QUALIFIERS, STREET_MARKERS, _TITLES,
-                         looks_everyday)
+from .placewords import (
+    COMMON_WORDS,
+    GLUED_PREFIXES,
+    LOCATIVES,
+    QUALIFIERS,
+    STREET_MARKERS,
+    _TITLES,
+    looks_everyday,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -65,6 +72,9 @@ class _Mention:
     # Without a qualifier only provinces and regencies/cities count on their own.
     strong_levels: int = 4
     words: str = ""
+    # Named with a qualifier, an alias or a locative ("Pemkot Batu", "di Palu"): beats a
+    # bare name ("libur Natal") when the two disagree.
+    marked: bool = False
 
     def is_strong(self, place: Place) -> bool:
         return self.strong and place.level <= self.strong_levels
@@ -168,6 +178,7 @@ class Gazetteer:
 
     def mentions(self, text: str) -> list[_Mention]:
         words, named = self.words(text)
+        shouting = not any(ch.islower() for ch in text)  # all in capitals: no case to read
         found: list[_Mention] = []
         i = 0
         while i < len(words):
@@ -182,26 +193,32 @@ class Gazetteer:
                 i += 1
                 continue
             length, places = match
-            mention = self._mention(words, i, length, places, qualifier, i in named)
+            mention = self._mention(words, i, length, places, qualifier, i in named,
+                                    shouting=shouting)
             mention.words = " ".join(words[i - (qualifier is not None):i + length])
             found.append(mention)
             i += length
         return found
 
     def _mention(self, words: list[str], i: int, length: int, places: list[Place],
-                 qualifier, capitalised: bool) -> _Mention:
+                 qualifier, capitalised: bool, *, shouting: bool = False) -> _Mention:
         places = _outermost(places)
         if qualifier is not None:
             # "desa Sukamaju" alone names hundreds of villages: a qualifier is not enough.
-            return _Mention(places, len(places) <= 3 or qualifier[0] <= 2)
+            return _Mention(places, len(places) <= 3 or qualifier[0] <= 2, marked=True)
         name = words[i:i + length]
         common = all(word in COMMON_WORDS for word in name)  # "batu", "kota baru"
         street = _after_street_marker(words, i)
         alias = tuple(name) in self.aliases
         strong = (alias or not common) and not street
+        if (common and not street and (capitalised or shouting) and i >= 1
+                and words[i - 1] in LOCATIVES):
+            regencies = [p for p in places if p.level <= 2]
+            if regencies:  # "di Palu": the city, not a village named Palu elsewhere
+                return _Mention(regencies, True, strong_levels=2, marked=True)
         alone = self._unmarked(name, places) if length > 1 or capitalised else None
         if alone is None or not strong:
-            return _Mention(places, strong, strong_levels=2)
+            return _Mention(places, strong, strong_levels=2, marked=alias)
         return _Mention([alone], strong, strong_levels=4)
 
     def _unmarked(self, name: list[str], places: list[Place]) -> Place | None:
@@ -276,7 +293,7 @@ def _common_ancestor(codes: list[str]) -> str | None:
 
 
 def _resolve(mentions: list[_Mention]) -> str | None:
-    scored: dict[str, tuple[int, int]] = {}
+    scored: dict[str, tuple[int, bool, int]] = {}
     for index, mention in enumerate(mentions):
         for place in mention.places:
             support = [m for j, m in enumerate(mentions) if j != index
@@ -285,8 +302,9 @@ def _resolve(mentions: list[_Mention]) -> str | None:
                     or any(m.is_strong(q) for m in support for q in m.places
                            if _same_chain(place.code, q.code))):
                 continue
-            key = (1 + len(support), place.level)
-            if scored.get(place.code, (0, 0)) < key:
+            marked = mention.marked or any(m.marked for m in support)
+            key = (1 + len(support), marked, place.level)
+            if scored.get(place.code, (0, False, 0)) < key:
                 scored[place.code] = key
     if not scored:
         return None

@@ -34,6 +34,13 @@ COMMON_WORDS = frozenset("""
     kenanga dukuh krajan kauman kampung desa kelurahan
 """.split())
 
+# Words after which a capitalised regency/city name that is also an everyday word is a place
+# ("di Palu", "dari Padang", "Dukcapil Metro"): "di palu" or "Palu" alone stay words.
+LOCATIVES = frozenset({"di", "dari", "ke", "daerah", "wilayah", "sekitar", "kawasan", "asal",
+                       "warga", "polres", "polresta", "polsek", "dukcapil", "disdukcapil",
+                       "rsud", "kemenag", "samsat", "pdam", "bpbd", "dishub", "dinsos",
+                       "dinkes", "disdik", "satpol", "bappeda", "dprd"})
+
 
 _TITLES = frozenset({"raya", "ir", "dr", "kh", "prof", "jend", "jendral", "jenderal", "letjen",
                      "mayjen", "brigjen", "kol", "kolonel", "kapten", "mayor", "pahlawan"})
