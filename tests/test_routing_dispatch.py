@@ -239,6 +239,6 @@ def test_the_agency_learnt_from_history_wins_where_it_is_sure_and_fits_the_place
     router.agency_model.threshold = 0.0
     here, elsewhere = router.route([
         RouteInput("lampu jalan mati di gang kami, Surabaya"),
-        RouteInput("lampu jalan mati di gang kami, Jaksel")])
+        RouteInput("lampu jalan mati di gang kami, Kota Malang")])
     assert here.agency == "pemkot-surabaya.dpupr" and here.source == "history"
-    assert elsewhere.agency == "pemkot-jakarta-selatan.dishub" and elsewhere.source == "rules"
+    assert elsewhere.agency == "pemkot-malang.dishub" and elsewhere.source == "rules"

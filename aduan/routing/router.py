@@ -82,6 +82,10 @@ class Route:
                 "candidates": [c.as_dict() for c in self.candidates]}
 
 
+# DKI Jakarta's province code: its five cities and one regency are administrative.
+JAKARTA = "31"
+
+
 @lru_cache(maxsize=1)
 def level_cues() -> dict[str, list[tuple[re.Pattern, str]]]:
     cues: dict[str, list[tuple[re.Pattern, str]]] = {}
@@ -92,11 +96,18 @@ def level_cues() -> dict[str, list[tuple[re.Pattern, str]]]:
     return cues
 
 
-def level_for(category: str, default: str, normalised_text: str) -> str:
-    """The category's level of government, unless the text names another ("jalan provinsi")."""
-    for pattern, level in level_cues().get(category, ()):
+def level_for(category: str, default: str, normalised_text: str,
+              region: str | None = None) -> str:
+    """The category's level of government, unless the text names another: a cue of the
+    category ("jalan provinsi"), then a body of one level whatever the category ("BPJS",
+    "Samsat"; category ``*`` in the data). Jakarta's cities are administrative, not
+    autonomous: what a regency or city does elsewhere, the province does there."""
+    cues = level_cues()
+    for pattern, level in (*cues.get(category, ()), *cues.get("*", ())):
         if pattern.search(normalised_text):
             return level
+    if default == Level.REGENCY and region and region.split(".")[0] == JAKARTA:
+        return Level.PROVINCE
     return default
 
 
@@ -135,7 +146,7 @@ class Router:
     def _agency_for(self, category: str, region: str | None, text: str, batch_rules=None):
         chain = self._chain(category)
         default = self.categories.get(category, (Level.REGENCY, None))[0]
-        level = level_for(category, default, text)
+        level = level_for(category, default, text, region)
         rules = self.rules
         if rules is None and batch_rules is not None and region in batch_rules[0]:
             rules = batch_rules[1]
