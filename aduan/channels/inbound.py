@@ -90,8 +90,12 @@ def inbound_safety_net() -> bool:
     return True
 
 
+# Rows the worker still has to answer: new ones, and those kept back by a rate limit.
+WAITING = (InboundOutcome.PENDING, InboundOutcome.RATE_LIMITED)
+
+
 def _due(now: datetime):
-    return (InboundMessage.objects.filter(outcome=InboundOutcome.PENDING)
+    return (InboundMessage.objects.filter(outcome__in=WAITING)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)))
 
 
@@ -142,15 +146,19 @@ def _parse(message: InboundMessage) -> Incoming:
 
 def _answer(message: InboundMessage, incoming: Incoming | None, error: str) -> str:
     locked = (InboundMessage.objects.select_for_update()
-              .filter(pk=message.pk, outcome=InboundOutcome.PENDING).first())
+              .filter(pk=message.pk, outcome__in=WAITING).first())
     if locked is None:  # another worker answered it after our claim ran out
         return InboundOutcome.IGNORED
     now = timezone.now()
     contact = contact_get_or_create(provider_channel(message.provider, message.payload),
                                     message.sender)
-    fields = {"contact": contact, "processed_at": now, "claimed_until": None,
-              "attempts": message.attempts + 1}
     turn = Turn(contact, locked, incoming or Incoming())
+    if incoming is not None and not incoming.ignore:
+        wait = over_limit(contact, message, now=now)
+        if wait is not None:
+            return _defer(turn, wait, first=locked.outcome == InboundOutcome.PENDING)
+    fields = {"contact": contact, "processed_at": now, "claimed_until": None,
+              "attempts": message.attempts + 1, "error": ""}
     if incoming is None:
         outcome, report_id = InboundOutcome.FAILED, None
         turn.reply(replies.UNREADABLE, purpose="channel_error")
@@ -158,10 +166,6 @@ def _answer(message: InboundMessage, incoming: Incoming | None, error: str) -> s
     elif incoming.ignore:
         outcome, report_id = InboundOutcome.IGNORED, None
         fields["error"] = incoming.ignore[:500]
-    elif over_limit(contact, message):
-        outcome, report_id = InboundOutcome.RATE_LIMITED, None
-        _limited_reply(turn)
-        fields["text"] = incoming.text[:10_000]
     else:
         fields["text"] = incoming.text[:10_000]
         contact.last_inbound_at = now
@@ -173,29 +177,42 @@ def _answer(message: InboundMessage, incoming: Incoming | None, error: str) -> s
 
 
 # --- abuse limits ----------------------------------------------------------------
+# A message over a limit is not dropped: it waits (outcome ``rate_limited``, not processed)
+# and the worker reads it again once the limit has room, in the order it came.
+CONTACT_WAIT = timedelta(minutes=10)
+DOOR_WAIT = timedelta(minutes=1)
 
 
-def over_limit(contact, message: InboundMessage) -> bool:
-    """Too many messages from this contact in an hour, or through this door in a minute."""
+def over_limit(contact, message: InboundMessage, *, now: datetime) -> timedelta | None:
+    """How long to wait when this contact had too many messages answered in the last hour,
+    or too many came through this door in the last minute; None when within the limits."""
     limits = settings.ADUAN
     if not limits["RATE_LIMITS"]:
-        return False
-    now = timezone.now()
-    mine = InboundMessage.objects.filter(
-        contact=contact, received_at__gte=now - timedelta(hours=1)).exclude(pk=message.pk)
-    if mine[:limits["CHANNEL_CONTACT_PER_HOUR"]].count() >= limits["CHANNEL_CONTACT_PER_HOUR"]:
-        return True
+        return None
+    # Counted as answered (processed_at), so a flood kept for later trickles out at the
+    # limit's pace instead of all at once an hour later.
+    per_hour = limits["CHANNEL_CONTACT_PER_HOUR"]
+    mine = InboundMessage.objects.filter(contact=contact,
+                                         processed_at__gte=now - timedelta(hours=1))
+    if mine[:per_hour].count() >= per_hour:
+        return CONTACT_WAIT
     cap = limits["CHANNEL_DOOR_PER_MINUTE"]
     door = InboundMessage.objects.filter(provider=message.provider,
                                          received_at__gte=now - timedelta(minutes=1))
-    return door[:cap + 1].count() > cap
+    return DOOR_WAIT if door[:cap + 1].count() > cap else None
 
 
-def _limited_reply(turn: Turn) -> None:
-    """Say so once an hour, not once per message (a flood must not become our flood)."""
-    since = timezone.now() - timedelta(hours=1)
-    already = InboundMessage.objects.filter(contact=turn.contact,
-                                            outcome=InboundOutcome.RATE_LIMITED,
-                                            processed_at__gte=since).exists()
-    if not already:
+def _defer(turn: Turn, wait: timedelta, *, first: bool) -> str:
+    """Keep the message for later; say so once, not once per message (a flood must not
+    become our flood): on its first deferral, when no other message of the contact waits."""
+    message = turn.message
+    waiting = (InboundMessage.objects.filter(contact=turn.contact,
+                                             outcome=InboundOutcome.RATE_LIMITED)
+               .exclude(pk=message.pk).exists())
+    if first and not waiting:
         turn.reply(replies.RATE_LIMITED, purpose="channel_rate_limited")
+    InboundMessage.objects.filter(pk=message.pk).update(
+        outcome=InboundOutcome.RATE_LIMITED, contact=turn.contact,
+        text=turn.incoming.text[:10_000], claimed_until=timezone.now() + wait,
+        error="over the rate limit: kept, read again later")
+    return InboundOutcome.RATE_LIMITED
