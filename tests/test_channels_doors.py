@@ -377,9 +377,10 @@ def test_x_crc_and_public_reply_carries_only_id_and_link(cast, settings, fake):
     crc = Client().get("/channels/x", {"crc_token": "challenge"}).json()
     assert crc == {"response_token": "sha256=" + base64.b64encode(
         hmac.new(b"consumer", b"challenge", hashlib.sha256).digest()).decode()}
-    door.post_x(door.tweet(f"@lapor1708 #lapor {WHAT_AND_WHERE}"))
+    door.post_x(door.tweet(f"@lapor1708 #lapor {WHAT_AND_WHERE} cc @budi_rungkut"))
     work()
     report = Report.objects.get()
+    assert "@budi_rungkut" not in report.public_body and "[AKUN]" in report.public_body
     public = OutboundMessage.objects.get(purpose="report_receipt_public")
     assert tracking.display(report.tracking_id) in public.body
     assert "PIN" not in public.body and "berlubang" not in public.body
