@@ -169,7 +169,8 @@ def run(db: str, n: int, c: int, workers: int, threads: int) -> None:
         warm = min(200, n)
         print(f"{db:<8} n={n} c={c} gunicorn {workers}x{threads}: {ok / elapsed:7.1f} acks/s  "
               f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {errors}  stored "
-              f"{stored - warm} of {ok}; replayed {replay[1]} acks, {after_replay - stored} new rows")
+              f"{stored - warm} of {ok}; replayed {replay[1]} acks, "
+              f"{after_replay - stored} new rows")
         print(f"{db:<8} {worker_rate(env)}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -1,9 +1,9 @@
 """Redact personal data from text before it is published.
 
 Covers what DESIGN §2 names: NIK (16-digit population numbers), Indonesian phone
-numbers, e-mail addresses, social-media handles and vehicle plate numbers, plus the reporter's own name,
-e-mail address and phone number wherever they appear (the system knows them; an
-anonymous reporter often signs the text). Redaction is deliberately greedy:
+numbers, e-mail addresses, social-media handles and vehicle plate numbers, plus the
+reporter's own name, e-mail address and phone number wherever they appear (the system
+knows them; an anonymous reporter often signs the text). Redaction is deliberately greedy:
 a public page that loses a long number or a word is better than one that
 publishes somebody's NIK. Reports may be published with no human review
 (auto-dispatch), so the patterns take the spellings people really type:

@@ -1,4 +1,4 @@
-"""``aduan mail poll [--every SECONDS]`` and ``aduan mail serve [--listen HOST:PORT]``: e-mail in."""
+"""E-mail in: ``aduan mail poll [--every SECONDS]``, ``aduan mail serve [--listen HOST:PORT]``."""
 
 import signal
 import threading
