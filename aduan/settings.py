@@ -78,6 +78,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_listen(name: str) -> str:
+    """A listener's ``host:port`` (``[::]:2525`` for IPv6), or "" when unset (off)."""
+    raw = env_str(name)
+    host, colon, port = raw.rpartition(":")
+    if raw and not (colon and host and port.isdigit() and 0 < int(port) < 65536):
+        raise ImproperlyConfigured(f"{name} must be host:port (e.g. 0.0.0.0:2525), got {raw!r}")
+    return raw
+
+
 def env_rate_limits(name: str) -> dict | None:
     """``off`` (every limit off: for benchmarks only), or overrides such as
     ``pin_report=10/900,submit_client=20/3600`` on top of the defaults; default on."""
@@ -387,7 +396,10 @@ CHANNEL_DOORS = {
               "IMAP_HOST": env_str("ADUAN_IMAP_HOST"),
               "IMAP_PORT": env_int("ADUAN_IMAP_PORT", 993),
               "IMAP_USER": env_str("ADUAN_IMAP_USER"),
-              "IMAP_PASSWORD": env_str("ADUAN_IMAP_PASSWORD")},
+              "IMAP_PASSWORD": env_str("ADUAN_IMAP_PASSWORD"),
+              # The SMTP listener (`aduan mail serve`, started by `aduan serve` when set).
+              "LISTEN": env_listen("ADUAN_MAIL_LISTEN"),
+              "MAX_BYTES": env_int("ADUAN_MAIL_MAX_MB", 25) * 1024 * 1024},
 }
 
 # --- Security -----------------------------------------------------------------
@@ -478,5 +490,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
+        # aiosmtpd logs each envelope's sender and recipients at INFO: personal data.
+        "mail.log": {"level": "WARNING"},
     },
 }

@@ -9,6 +9,7 @@ from webutil import csp_nonce_ok, text
 
 from aduan.channels.models import OutboundMessage, OutboundStatus
 from aduan.lib import tracking
+from aduan.reports import access
 from aduan.reports.models import Report
 
 from channelutil import FakeProvider, signed_post, work
@@ -65,6 +66,32 @@ def test_the_channels_page_is_for_national_admins_and_retries_dead_letters(cast,
     work()
     dead.refresh_from_db()
     assert dead.status == OutboundStatus.SENT
+
+
+def test_channels_access_rules_live_in_access_and_drive_page_and_menu(cast, settings):
+    for member, page, simulator in [(cast.national, True, True), (cast.admin_a, False, True),
+                                    (cast.unit_a, False, False), (cast.leader_a, False, False),
+                                    (cast.auditor, False, False)]:
+        assert access.channels_admin_allowed(member.caller) is page
+        assert access.channel_simulator_allowed(member.caller) is simulator
+    settings.ADUAN = {**settings.ADUAN, "TRAINING_MODE": True}
+    menu = text(staff(cast.unit_a).get("/kantor/"))
+    assert "/kantor/kanal/" not in menu
+    assert staff(cast.unit_a).get("/kantor/kanal/simulator/").status_code == 404
+
+
+def test_an_anonymous_reporters_channel_address_is_not_shown_even_to_national_admins(cast,
+                                                                                     gateway):
+    sms("Jalan berlubang besar di kec rungkut surabaya", "anon1")
+    work()
+    report = Report.objects.get()
+    assert access.contact_address_visible(report, access.View.NATIONAL)
+    Report.objects.filter(pk=report.pk).update(anonymous=True)
+    report.refresh_from_db()
+    assert not access.contact_address_visible(report, access.View.NATIONAL)
+    assert not access.contact_address_visible(report, access.View.STAFF)
+    page = text(staff(cast.national).get(f"/kantor/laporan/{report.tracking_id}/"))
+    assert "+62•" not in page and "Gerbang SMS" in page
 
 
 def test_channels_status_command(cast, gateway):

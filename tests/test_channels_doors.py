@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
 
 from aduan.channels.models import (
@@ -21,6 +22,7 @@ from aduan.channels.models import (
     OutboundStatus,
     ReportContact,
 )
+from aduan.channels import held
 from aduan.doors import twilio
 from aduan.doors.email_in import mail_receive
 from aduan.lib import tracking
@@ -298,6 +300,30 @@ def test_whatsapp_location_and_image_through_the_media_api(cast, settings, fake)
     assert report.latitude is not None and "Sampah menumpuk" in report.body
     downloads = [r for r in fake.requests if r["path"].startswith(("/media-1", "/download"))]
     assert all(r["headers"]["Authorization"] == "Bearer bearer" for r in downloads)
+    # The photo came with the first message, before "where?": it is the report's, cleaned.
+    attachment = Attachment.objects.get(report=report)
+    assert attachment.is_image and b"Exif" not in attachment.file.read()
+
+
+def test_photos_from_every_question_round_join_the_report_and_are_not_kept_twice(
+        cast, settings, fake, django_capture_on_commit_callbacks):
+    door = Door("whatsapp", settings, fake)
+    before = set(default_storage.listdir(held.FOLDER)[1]) if default_storage.exists(
+        held.FOLDER) else set()
+    fake.answers = {f"/media-{n}": ("application/json", json.dumps(
+        {"url": f"{fake.url}/download/{n}"}).encode()) for n in (3, 4)}
+    fake.answers.update({f"/download/{n}": ("image/jpeg", photo_with_gps().read())
+                         for n in (3, 4)})
+    door.post_whatsapp(door.whatsapp_body({"type": "image", "image": {
+        "id": "media-3", "caption": "Sampah menumpuk"}}))
+    door.post_whatsapp(door.whatsapp_body({"type": "image", "image": {"id": "media-4"}}))
+    door.send("dekat rumah saya")  # no place after two questions: filed for the verifier
+    with django_capture_on_commit_callbacks(execute=True):
+        work()
+    report = Report.objects.get()
+    assert Attachment.objects.filter(report=report).count() == 2
+    assert InboundMessage.objects.filter(report=report).count() == 3
+    assert set(default_storage.listdir(held.FOLDER)[1]) == before  # held copies deleted
 
 
 def test_whatsapp_image_with_place_is_attached_cleaned(cast, settings, fake):
@@ -351,9 +377,10 @@ def test_x_crc_and_public_reply_carries_only_id_and_link(cast, settings, fake):
     crc = Client().get("/channels/x", {"crc_token": "challenge"}).json()
     assert crc == {"response_token": "sha256=" + base64.b64encode(
         hmac.new(b"consumer", b"challenge", hashlib.sha256).digest()).decode()}
-    door.post_x(door.tweet(f"@lapor1708 #lapor {WHAT_AND_WHERE}"))
+    door.post_x(door.tweet(f"@lapor1708 #lapor {WHAT_AND_WHERE} cc @budi_rungkut"))
     work()
     report = Report.objects.get()
+    assert "@budi_rungkut" not in report.public_body and "[AKUN]" in report.public_body
     public = OutboundMessage.objects.get(purpose="report_receipt_public")
     assert tracking.display(report.tracking_id) in public.body
     assert "PIN" not in public.body and "berlubang" not in public.body

@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -234,15 +235,32 @@ def test_ten_megabytes_are_refused_with_a_clear_answer(cast, gateway):
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
 
 
-def test_rate_limits_keep_the_message_and_answer_once(cast, gateway, settings):
+def test_rate_limits_keep_the_messages_answer_once_and_read_them_later(cast, gateway, settings):
     settings.ADUAN = {**settings.ADUAN, "CHANNEL_CONTACT_PER_HOUR": 2}
     for i in range(5):
         sms_in(f"CEK 00000-0000{i}")
     work()
     assert InboundMessage.objects.filter(outcome=InboundOutcome.RATE_LIMITED).count() == 3
     assert OutboundMessage.objects.filter(purpose="channel_rate_limited").count() == 1
-    settings.ADUAN = {**settings.ADUAN, "RATE_LIMITS": False}
-    sms_in("BANTUAN")
+    start = timezone.now()
+    with time_machine.travel(start + timedelta(minutes=11), tick=False):
+        work()  # read again, still over the limit: kept, and no second warning
+    assert InboundMessage.objects.filter(outcome=InboundOutcome.RATE_LIMITED).count() == 3
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        work()
+    kept = InboundMessage.objects.filter(outcome=InboundOutcome.RATE_LIMITED)
+    assert kept.count() == 1 and kept.get().text == "CEK 00000-00004"  # oldest first
+    with time_machine.travel(start + timedelta(minutes=122), tick=False):
+        work()
+    assert InboundMessage.objects.filter(outcome=InboundOutcome.COMMAND).count() == 5
+    assert OutboundMessage.objects.filter(purpose="channel_rate_limited").count() == 1
+    assert OutboundMessage.objects.filter(purpose="channel_error").count() == 5
+
+
+def test_without_rate_limits_nothing_waits(cast, gateway, settings):
+    settings.ADUAN = {**settings.ADUAN, "RATE_LIMITS": False, "CHANNEL_CONTACT_PER_HOUR": 1}
+    for _ in range(3):
+        sms_in("BANTUAN")
     work()
     assert InboundMessage.objects.filter(outcome=InboundOutcome.COMMAND).count() == 3
 

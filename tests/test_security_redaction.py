@@ -2,7 +2,7 @@
 
 import pytest
 
-from aduan.lib.redact import EMAIL, NAME, NIK, PHONE, PLATE, Identity, redact
+from aduan.lib.redact import EMAIL, HANDLE, NAME, NIK, PHONE, PLATE, Identity, redact
 from tests.conftest import submit
 
 # (text, marker that must appear, substring that must disappear)
@@ -59,6 +59,9 @@ SPELLINGS = [
     ("B 1234 ABC ngebut", PLATE, "1234"),
     ("Bk 12 A", PLATE, "Bk 12"),
     ("hubungi siti (at) contoh (dot) id atau 0812 3456 7890", PHONE, "0812"),
+    ("cc @budi_santoso tolong", HANDLE, "budi_santoso"),
+    ("DM ke @siti.rahma99 ya", HANDLE, "siti.rahma99"),
+    ("(@warga123)", HANDLE, "warga123"),
 ]
 
 
@@ -78,6 +81,7 @@ def test_the_table_is_big_enough():
     "Sejak 01-02-2024 jam 08.30",
     "Biaya Rp 850.000.000 tidak jelas",
     "Jalan Ahmad Yani no 12",
+    "Harga 2 @ Rp 5.000",
 ])
 def test_ordinary_text_is_kept(text):
     assert redact(text) == text

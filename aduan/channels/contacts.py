@@ -5,7 +5,6 @@ import hmac
 import re
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Contact, OutboundChannel, Provider, ReportContact
@@ -41,17 +40,27 @@ def address_digest(channel: str, address: str) -> str:
     return hmac.new(key, f"{channel}:{address}".encode(), hashlib.sha256).hexdigest()
 
 
-def contact_get_or_create(channel: str, address: str) -> Contact:
-    address = normalise_address(channel, address)
-    digest = address_digest(channel, address)
-    contact = Contact.objects.filter(channel=channel, address_digest=digest).first()
-    if contact is not None:
-        return contact
-    try:
-        with transaction.atomic():
-            return Contact.objects.create(channel=channel, address=address, address_digest=digest)
-    except IntegrityError:  # another worker made it a moment ago
-        return Contact.objects.get(channel=channel, address_digest=digest)
+def contacts_get_or_create(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Contact]:
+    """The contacts of a batch's senders: (channel, address as sent) -> contact, in at most
+    three queries whatever the batch's size (find, create the missing, read them back)."""
+    keys = {pair: (pair[0], address_digest(pair[0], normalise_address(*pair))) for pair in pairs}
+    found = _contacts_by_key(set(keys.values()))
+    missing = {key: pair for pair, key in keys.items() if key not in found}
+    if missing:
+        # Another worker may create the same contact meanwhile: its row wins, ours is skipped.
+        Contact.objects.bulk_create([
+            Contact(channel=channel, address=normalise_address(*missing[(channel, digest)]),
+                    address_digest=digest) for channel, digest in missing], ignore_conflicts=True)
+        found |= _contacts_by_key(set(missing))
+    return {pair: found[key] for pair, key in keys.items()}
+
+
+def _contacts_by_key(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Contact]:
+    if not keys:
+        return {}
+    rows = Contact.objects.filter(channel__in={channel for channel, _digest in keys},
+                                  address_digest__in=[digest for _channel, digest in keys])
+    return {(c.channel, c.address_digest): c for c in rows if (c.channel, c.address_digest) in keys}
 
 
 def contact_of_report(report_id: int) -> ReportContact | None:

@@ -25,6 +25,7 @@ from aduan.routing.intake import report_intake
 
 from . import commands, replies
 from .contacts import CHANNEL_OF, contact_link, contact_opt_out, contact_report_ids
+from .held import held_keep, held_take
 from .messages import bilingual, channel_text, contact_send, track_link
 from .models import Contact, InboundMessage, InboundOutcome, OutboundChannel, Provider
 from .parsers import Incoming
@@ -177,7 +178,8 @@ def where_ask_or_file(turn: Turn, text: str) -> tuple[str, int | None]:
     region = find_region(text) if text else None
     if region or turn.incoming.latitude is not None:
         return report_file(turn, text, region)
-    _draft_save(turn.contact, {"text": text, "asked": 1, "messages": [turn.message.pk]})
+    _draft_save(turn.contact, {"text": text, "asked": 1, "messages": [turn.message.pk],
+                               "files": held_keep(_cleaned(turn.incoming.uploads))})
     turn.reply(replies.ASK_WHERE, purpose="channel_question")
     return InboundOutcome.QUESTION, None
 
@@ -188,11 +190,22 @@ def where_answer(turn: Turn) -> tuple[str, int | None]:
     region = find_region(text) if text else None
     if region or turn.incoming.latitude is not None or draft.get("asked", 0) >= MAX_QUESTIONS:
         _draft_save(turn.contact, {})
-        return report_file(turn, text, region, earlier=draft.get("messages", []))
+        return report_file(turn, text, region, earlier=draft.get("messages", []),
+                           held=draft.get("files", []))
+    files = [*draft.get("files", []), *held_keep(_cleaned(turn.incoming.uploads))]
     _draft_save(turn.contact, {**draft, "text": text, "asked": draft.get("asked", 0) + 1,
-                               "messages": [*draft.get("messages", []), turn.message.pk]})
+                               "messages": [*draft.get("messages", []), turn.message.pk],
+                               "files": files})
     turn.reply(replies.ASK_WHERE_AGAIN, purpose="channel_question")
     return InboundOutcome.QUESTION, None
+
+
+def _cleaned(uploads) -> list:
+    """The message's files cleaned like the web's; a bad photo must not cost the report."""
+    try:
+        return attachments_prepare(uploads)
+    except DomainError:
+        return []
 
 
 def _draft_save(contact: Contact, draft: dict) -> None:
@@ -205,15 +218,17 @@ def _title(text: str) -> str:
     return first if len(first) <= TITLE_LENGTH else first[:TITLE_LENGTH - 1].rstrip() + "…"
 
 
-def report_file(turn: Turn, text: str, region: str | None, *,
-                earlier: list[int] = ()) -> tuple[str, int | None]:
-    """File the report through the one intake entry point, link the contact, send the receipt."""
+def report_file(turn: Turn, text: str, region: str | None, *, earlier: list[int] = (),
+                held: list[dict] = ()) -> tuple[str, int | None]:
+    """File the report through the one intake entry point, link the contact, send the receipt.
+
+    ``earlier`` are the messages answered with "where?", ``held`` the photos they carried.
+    """
     text = text or str(replies.ASK_WHAT)
     incoming = turn.incoming
-    try:
-        prepared = attachments_prepare(incoming.uploads)
-    except DomainError:
-        prepared = []  # a bad photo must not cost the report; the text still counts
+    prepared = _cleaned(incoming.uploads)
+    if held:
+        prepared = held_take(list(held), prepared)
     data = services.NewReport(
         kind="complaint", title=_title(text) or "-", body=text[:10_000], region_code=region,
         latitude=incoming.latitude, longitude=incoming.longitude,

@@ -10,10 +10,11 @@ worker killed half-way leaves the row waiting and it is answered once, later.
 
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
@@ -21,9 +22,10 @@ from django.utils import timezone
 from aduan.lib.throttle import Throttle
 
 from . import replies
-from .contacts import contact_get_or_create
+from .contacts import contacts_get_or_create
 from .conversation import Turn, converse, provider_channel
-from .models import InboundMessage, InboundOutcome
+from .limits import Limits, limits_for
+from .models import Contact, InboundMessage, InboundOutcome
 from .parsers import Incoming, Unreadable, parser_for
 
 logger = logging.getLogger(__name__)
@@ -47,13 +49,39 @@ def inbound_store(*, provider: str, provider_message_id: str, sender: str, paylo
         sender = sender.encode("utf-8", "replace").decode("utf-8")
     row = InboundMessage(provider=provider, provider_message_id=provider_message_id[:200],
                          sender=sender[:254], payload=payload, received_at=now or timezone.now())
-    try:
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:
+    if not _insert_once(row):
         return None, False
     inbound_kick()
     return row, True
+
+
+# What a new row carries; the other columns are NULL until the worker reads it.
+_NEW_FIELDS = ("provider", "provider_message_id", "sender", "payload", "received_at", "text",
+               "outcome", "error", "attempts")
+
+
+def _insert_once(row: InboundMessage) -> bool:
+    """Insert unless (provider, provider message id) is there; True when inserted.
+
+    One statement (``ON CONFLICT DO NOTHING RETURNING``, SQLite and PostgreSQL alike)
+    instead of a savepoint, the ORM's insert and an IntegrityError for a replay: this is
+    the acknowledgement path of every door, and a replay is an ordinary event there.
+    """
+    meta = InboundMessage._meta
+    fields = [meta.get_field(name) for name in _NEW_FIELDS]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) "
+           f"ON CONFLICT ({quote('provider')}, {quote('provider_message_id')}) DO NOTHING "
+           f"RETURNING {quote(meta.pk.column)}")
+    params = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    if found is None:
+        return False
+    row.pk = found[0]
+    return True
 
 
 # --- the worker's side -------------------------------------------------------------
@@ -90,8 +118,12 @@ def inbound_safety_net() -> bool:
     return True
 
 
+# Rows the worker still has to answer: new ones, and those kept back by a rate limit.
+WAITING = (InboundOutcome.PENDING, InboundOutcome.RATE_LIMITED)
+
+
 def _due(now: datetime):
-    return (InboundMessage.objects.filter(outcome=InboundOutcome.PENDING)
+    return (InboundMessage.objects.filter(outcome__in=WAITING)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)))
 
 
@@ -106,15 +138,39 @@ def _claim(now: datetime, limit: int) -> list[InboundMessage]:
     return batch
 
 
+@dataclass
+class Batch:
+    """What a claimed batch's messages share, read in a few queries for all of them:
+    each sender's contact, and the rate limits' counts."""
+
+    contacts: dict[tuple[str, str], Contact]
+    limits: Limits
+
+    def contact(self, message: InboundMessage) -> Contact:
+        return self.contacts[_contact_key(message)]
+
+
+def _contact_key(message: InboundMessage) -> tuple[str, str]:
+    return provider_channel(message.provider, message.payload), message.sender
+
+
+def batch_load(messages: list[InboundMessage], now: datetime) -> Batch:
+    contacts = contacts_get_or_create({_contact_key(message) for message in messages})
+    return Batch(contacts, limits_for(messages, list(contacts.values()), now))
+
+
 def inbound_process_due(*, limit: int = BATCH) -> int:
     """Answer every due message of one batch; return how many were answered."""
-    batch = _claim(timezone.now(), limit)
-    for message in batch:
-        inbound_process(message)
-    return len(batch)
+    now = timezone.now()
+    messages = _claim(now, limit)
+    if messages:
+        batch = batch_load(messages, now)
+        for message in messages:
+            inbound_process(message, batch)
+    return len(messages)
 
 
-def inbound_process(message: InboundMessage) -> str:
+def inbound_process(message: InboundMessage, batch: Batch | None = None) -> str:
     """Parse and answer one claimed message; return its outcome."""
     try:
         incoming, error = _parse(message), ""
@@ -130,7 +186,7 @@ def inbound_process(message: InboundMessage) -> str:
             return InboundOutcome.PENDING
         incoming, error = None, type(exc).__name__
     with transaction.atomic():
-        return _answer(message, incoming, error)
+        return _answer(message, incoming, error, batch or batch_load([message], timezone.now()))
 
 
 def _parse(message: InboundMessage) -> Incoming:
@@ -140,17 +196,22 @@ def _parse(message: InboundMessage) -> Incoming:
     return parser(message.payload)
 
 
-def _answer(message: InboundMessage, incoming: Incoming | None, error: str) -> str:
+def _answer(message: InboundMessage, incoming: Incoming | None, error: str,
+            batch: Batch) -> str:
     locked = (InboundMessage.objects.select_for_update()
-              .filter(pk=message.pk, outcome=InboundOutcome.PENDING).first())
+              .filter(pk=message.pk, outcome__in=WAITING).first())
     if locked is None:  # another worker answered it after our claim ran out
         return InboundOutcome.IGNORED
     now = timezone.now()
-    contact = contact_get_or_create(provider_channel(message.provider, message.payload),
-                                    message.sender)
-    fields = {"contact": contact, "processed_at": now, "claimed_until": None,
-              "attempts": message.attempts + 1}
+    contact = batch.contact(message)
     turn = Turn(contact, locked, incoming or Incoming())
+    if incoming is not None and not incoming.ignore:
+        wait = batch.limits.wait(contact, message)
+        if wait is not None:
+            return _defer(turn, wait, first=locked.outcome == InboundOutcome.PENDING)
+    batch.limits.count_answer(contact)
+    fields = {"contact": contact, "processed_at": now, "claimed_until": None,
+              "attempts": message.attempts + 1, "error": ""}
     if incoming is None:
         outcome, report_id = InboundOutcome.FAILED, None
         turn.reply(replies.UNREADABLE, purpose="channel_error")
@@ -158,10 +219,6 @@ def _answer(message: InboundMessage, incoming: Incoming | None, error: str) -> s
     elif incoming.ignore:
         outcome, report_id = InboundOutcome.IGNORED, None
         fields["error"] = incoming.ignore[:500]
-    elif over_limit(contact, message):
-        outcome, report_id = InboundOutcome.RATE_LIMITED, None
-        _limited_reply(turn)
-        fields["text"] = incoming.text[:10_000]
     else:
         fields["text"] = incoming.text[:10_000]
         contact.last_inbound_at = now
@@ -172,30 +229,22 @@ def _answer(message: InboundMessage, incoming: Incoming | None, error: str) -> s
     return outcome
 
 
-# --- abuse limits ----------------------------------------------------------------
+# --- abuse limits (counted in ``limits``) --------------------------------------------
+# A message over a limit is not dropped: it waits (outcome ``rate_limited``, not processed)
+# and the worker reads it again once the limit has room, in the order it came.
 
 
-def over_limit(contact, message: InboundMessage) -> bool:
-    """Too many messages from this contact in an hour, or through this door in a minute."""
-    limits = settings.ADUAN
-    if not limits["RATE_LIMITS"]:
-        return False
-    now = timezone.now()
-    mine = InboundMessage.objects.filter(
-        contact=contact, received_at__gte=now - timedelta(hours=1)).exclude(pk=message.pk)
-    if mine[:limits["CHANNEL_CONTACT_PER_HOUR"]].count() >= limits["CHANNEL_CONTACT_PER_HOUR"]:
-        return True
-    cap = limits["CHANNEL_DOOR_PER_MINUTE"]
-    door = InboundMessage.objects.filter(provider=message.provider,
-                                         received_at__gte=now - timedelta(minutes=1))
-    return door[:cap + 1].count() > cap
-
-
-def _limited_reply(turn: Turn) -> None:
-    """Say so once an hour, not once per message (a flood must not become our flood)."""
-    since = timezone.now() - timedelta(hours=1)
-    already = InboundMessage.objects.filter(contact=turn.contact,
-                                            outcome=InboundOutcome.RATE_LIMITED,
-                                            processed_at__gte=since).exists()
-    if not already:
+def _defer(turn: Turn, wait: timedelta, *, first: bool) -> str:
+    """Keep the message for later; say so once, not once per message (a flood must not
+    become our flood): on its first deferral, when no other message of the contact waits."""
+    message = turn.message
+    waiting = (InboundMessage.objects.filter(contact=turn.contact,
+                                             outcome=InboundOutcome.RATE_LIMITED)
+               .exclude(pk=message.pk).exists())
+    if first and not waiting:
         turn.reply(replies.RATE_LIMITED, purpose="channel_rate_limited")
+    InboundMessage.objects.filter(pk=message.pk).update(
+        outcome=InboundOutcome.RATE_LIMITED, contact=turn.contact,
+        text=turn.incoming.text[:10_000], claimed_until=timezone.now() + wait,
+        error="over the rate limit: kept, read again later")
+    return InboundOutcome.RATE_LIMITED

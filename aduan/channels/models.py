@@ -133,7 +133,7 @@ class InboundOutcome(models.TextChoices):
     CONVERSATION = "conversation", _("Added to a report")
     QUESTION = "question", _("Answered with a question")
     COMMAND = "command", _("Command answered")
-    RATE_LIMITED = "rate_limited", _("Over the rate limit")
+    RATE_LIMITED = "rate_limited", _("Over the rate limit, kept to be read later")
     IGNORED = "ignored", _("Ignored")
     FAILED = "failed", _("Could not be read")
 
@@ -167,8 +167,10 @@ class InboundMessage(models.Model):
         constraints = [models.UniqueConstraint(fields=["provider", "provider_message_id"],
                                                name="inbound_once_per_provider_id")]
         indexes = [
-            models.Index(fields=["received_at"], condition=Q(outcome="pending"),
-                         name="inbound_pending_idx"),
+            # What the worker claims: new messages and those a rate limit kept for later.
+            models.Index(fields=["received_at"],
+                         condition=Q(outcome__in=["pending", "rate_limited"]),
+                         name="inbound_waiting_idx"),
             models.Index(fields=["contact", "received_at"], name="inbound_contact_idx"),
             models.Index(fields=["provider", "received_at"], name="inbound_provider_idx"),
             models.Index(fields=["report", "received_at"], name="inbound_report_idx"),

@@ -22,8 +22,8 @@ HELP = _("Aduan: send your complaint and its place as a message. Commands: CEK <
          "STOP (no more messages).")
 STOPPED = _("You will get no more messages from Aduan on this number. Send any message to "
             "start again.")
-RATE_LIMITED = _("Too many messages in a short time. Your message is kept and staff will see "
-                 "it; please wait an hour before sending more.")
+RATE_LIMITED = _("Too many messages in a short time. Your messages are kept and will be read "
+                 "in turn; please wait before sending more.")
 UNREADABLE = _("We could not read your message. Send it again as plain text, please.")
 REFUSED = _("Your message could not be added to report %(id)s: %(reason)s")
 NOBODY = _("nobody yet (waiting for verification)")

@@ -16,10 +16,12 @@ from .models import (
     Provider,
 )
 
-# What each door needs before it is on (the settings named in README, "Channels").
-REQUIRED = {"sms": ("SECRET",), "twilio": ("ACCOUNT_SID", "AUTH_TOKEN"),
-            "whatsapp": ("VERIFY_TOKEN", "APP_SECRET"), "telegram": ("BOT_TOKEN", "SECRET_TOKEN"),
-            "x": ("CONSUMER_SECRET", "HANDLE"), "email": ("IMAP_HOST", "IMAP_USER")}
+# What each door needs before it is on (the settings named in README, "Channels"):
+# any one of the door's sets of settings, all of that set.
+REQUIRED = {"sms": [("SECRET",)], "twilio": [("ACCOUNT_SID", "AUTH_TOKEN")],
+            "whatsapp": [("VERIFY_TOKEN", "APP_SECRET")],
+            "telegram": [("BOT_TOKEN", "SECRET_TOKEN")], "x": [("CONSUMER_SECRET", "HANDLE")],
+            "email": [("IMAP_HOST", "IMAP_USER"), ("LISTEN",)]}
 # Outbound bodies staff never read: the receipt carries the reporter's PIN.
 HIDDEN_PURPOSES = {"report_receipt"}
 
@@ -60,8 +62,8 @@ def conversation_for(report_id: int, *, show_address: bool = False,
 
 
 def doors_configured() -> dict[str, bool]:
-    return {name: all(settings.CHANNEL_DOORS[name].get(key) for key in keys)
-            for name, keys in REQUIRED.items()}
+    return {name: any(all(settings.CHANNEL_DOORS[name].get(key) for key in keys) for keys in ways)
+            for name, ways in REQUIRED.items()}
 
 
 def channels_overview(configured: dict[str, bool], *, now: datetime | None = None) -> dict:

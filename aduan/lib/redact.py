@@ -1,9 +1,9 @@
 """Redact personal data from text before it is published.
 
 Covers what DESIGN §2 names: NIK (16-digit population numbers), Indonesian phone
-numbers, e-mail addresses and vehicle plate numbers, plus the reporter's own name,
-e-mail address and phone number wherever they appear (the system knows them; an
-anonymous reporter often signs the text). Redaction is deliberately greedy:
+numbers, e-mail addresses, social-media handles and vehicle plate numbers, plus the
+reporter's own name, e-mail address and phone number wherever they appear (the system
+knows them; an anonymous reporter often signs the text). Redaction is deliberately greedy:
 a public page that loses a long number or a word is better than one that
 publishes somebody's NIK. Reports may be published with no human review
 (auto-dispatch), so the patterns take the spellings people really type:
@@ -21,6 +21,7 @@ PHONE = "[TELEPON]"
 EMAIL = "[EMAIL]"
 PLATE = "[NOPOL]"
 NAME = "[NAMA]"
+HANDLE = "[AKUN]"
 
 # Between digits people put spaces (often several), dots, hyphens, slashes or commas.
 _SEP = r"[ \t.\-/]{0,3}"
@@ -41,6 +42,9 @@ _PHONE_RE = re.compile(
 # Long digit runs that look like a number written without its prefix (812-3456-7890).
 # No dots here: "850.000.000" is an amount of rupiah, not a phone.
 _BARE_MOBILE_RE = re.compile(r"(?<![\d.,])8[1-9]\d(?:[ \t\-/]{0,3}\d){6,9}(?![\d.,])")
+# Social-media handles (@budi_s on X, Instagram, Telegram): personal data like a number.
+# Run after the e-mail patterns, so an address is one [EMAIL], not a name and an [AKUN].
+_HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 # Plate regions of Indonesia; a closed list keeps "RT 05 RW" and friends out.
 _PLATE_PREFIXES = (
     "A B D E F G H K L M N P R S T W Z AA AB AD AE AG BA BB BD BE BG BH BK BL BM BN BP "
@@ -115,6 +119,7 @@ def redact(text: str, identity: Identity | None = None) -> str:
         text = _own(text, identity)
     text = _EMAIL_RE.sub(EMAIL, text)
     text = _PLAIN_EMAIL_RE.sub(EMAIL, text)
+    text = _HANDLE_RE.sub(HANDLE, text)
     text = _NIK_RE.sub(NIK, text)
     text = _PHONE_RE.sub(PHONE, text)
     text = _BARE_MOBILE_RE.sub(PHONE, text)

@@ -333,6 +333,27 @@ def agency_get_for_action(code: str) -> Agency | None:
     return Agency.objects.filter(pk=code).first()
 
 
+# --- channels ------------------------------------------------------------------------------
+
+
+def channels_admin_allowed(caller: Caller) -> bool:
+    """The channels page (doors, outbound queues, dead letters and their retry): national admins.
+
+    Dead letters carry reporters' messages to every agency, so no agency role reads them.
+    """
+    return caller.is_national_admin
+
+
+def contact_address_visible(report: Report, view: View) -> bool:
+    """A report's channel address (masked phone, handle): national admins, never if anonymous."""
+    return view == View.NATIONAL and reporter_identity_visible(report, view)
+
+
+def channel_simulator_allowed(caller: Caller) -> bool:
+    """The channel simulator, for training: national admins and agency admins."""
+    return caller.is_national_admin or caller.has_role(Role.AGENCY_ADMIN)
+
+
 # --- statistics ----------------------------------------------------------------------------
 # Who sees a subtree's counts with its confidential reports in them (never their content).
 STATS_ROLES = READER_ROLES | {Role.AUDITOR}

@@ -6,7 +6,11 @@ from django.shortcuts import redirect
 
 from aduan.agencies.models import Role
 from aduan.channels.messages import notices_unread_count
-from aduan.reports.access import caller_for_user
+from aduan.reports.access import (
+    caller_for_user,
+    channel_simulator_allowed,
+    channels_admin_allowed,
+)
 
 
 def staff_required(view):
@@ -18,6 +22,8 @@ def staff_required(view):
             return redirect(f"/kantor/?next={request.path}")
         request.caller = caller
         request.can_manage = caller.is_national_admin or caller.has_role(Role.AGENCY_ADMIN)
+        request.channels_admin = channels_admin_allowed(caller)
+        request.can_simulate = channel_simulator_allowed(caller)
         request.unread_notices = notices_unread_count(request.user)
         return view(request, *args, **kwargs)
     return wrapper

@@ -16,20 +16,23 @@ from aduan.channels.selectors import (
 )
 from aduan.channels.simulator import simulate
 from aduan.errors import DomainError
+from aduan.reports.access import channel_simulator_allowed, channels_admin_allowed
 from aduan.reports.training import training_mode
 from aduan.web.helpers import add_domain_error
 
 from ..forms import SimulatorForm
 from .base import staff_required
 
-def _national_only(request) -> None:
-    if not request.caller.is_national_admin:
+
+def _allowed(rule, request) -> None:
+    # 404, not 403: a page the caller may not use is as absent as one that does not exist.
+    if not rule(request.caller):
         raise Http404()
 
 
 @staff_required
 def channels(request):
-    _national_only(request)
+    _allowed(channels_admin_allowed, request)
     overview = channels_overview(doors_configured())
     return render(request, "backoffice/channels.html", {
         **overview, "outbound_rows": sorted(overview["outbound"].items()),
@@ -40,7 +43,7 @@ def channels(request):
 @require_POST
 @staff_required
 def retry(request, message_id: int):
-    _national_only(request)
+    _allowed(channels_admin_allowed, request)
     if outbox_retry(message_id=message_id):
         messages.success(request, _("The message will be sent again."))
     return redirect("backoffice:channels")
@@ -48,8 +51,7 @@ def retry(request, message_id: int):
 
 @staff_required
 def simulator(request):
-    if not (request.can_manage or request.caller.is_national_admin):
-        raise Http404()
+    _allowed(channel_simulator_allowed, request)
     form = SimulatorForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -11,7 +11,7 @@ from aduan.channels.selectors import conversation_for
 from aduan.errors import DomainError, InvalidInput, ReportNotFound
 from aduan.lib import tracking
 from aduan.reports import services
-from aduan.reports.access import Policy, View, report_get_for_caller
+from aduan.reports.access import Policy, View, contact_address_visible, report_get_for_caller
 from aduan.reports.presenters import (
     attachments_for,
     caller_actions,
@@ -116,7 +116,8 @@ def _context(request, tracking_id: str, bound: dict | None = None) -> dict:
                     for a in actions],
         "draft": draft, "signoff_required": policy.required if report.holder_id else False,
         # The door the report came in by and its messages; the address only for national admins.
-        "conversation": conversation_for(report.pk, show_address=view == View.NATIONAL),
+        "conversation": conversation_for(report.pk,
+                                         show_address=contact_address_visible(report, view)),
     }
 
 

@@ -1,7 +1,8 @@
 """``aduan serve``: the production-style web server and the background worker, together.
 
 Gunicorn serves the site; ``aduan worker`` runs background tasks from the
-database queue. If either stops, the other is stopped too, so a supervisor
+database queue; ``aduan mail serve`` receives the e-mail door's mail when
+``ADUAN_MAIL_LISTEN`` is set. If either stops, the other is stopped too, so a supervisor
 (or the person at the terminal) sees the failure instead of half a system.
 """
 
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 # No client address, query string, referrer or user agent: a search box or a similar-report
@@ -28,6 +30,25 @@ def web_threads() -> int:
     return max(1, int(os.environ.get("ADUAN_WEB_THREADS") or 4))
 
 
+def processes_for(host: str, port: int, *, no_worker: bool) -> list[list[str]]:
+    """The command lines ``aduan serve`` runs side by side."""
+    bindir = os.path.dirname(sys.executable)
+    commands = [[os.path.join(bindir, "gunicorn"), "aduan.wsgi:application",
+                 "--bind", f"{host}:{port}", "--workers", str(web_workers()),
+                 "--threads", str(web_threads()),
+                 "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
+                 "--graceful-timeout", "20",
+                 # The longest request line gunicorn takes: a GET with a long query then
+                 # reaches Aduan, which answers in its JSON shape instead of HTML 414.
+                 "--limit-request-line", "8190"]]
+    if not no_worker:
+        commands.append([os.path.join(bindir, "aduan"), "worker", "--interval", "1"])
+    mail = settings.CHANNEL_DOORS["email"]["LISTEN"]
+    if mail:  # the e-mail door's SMTP listener (ADUAN_MAIL_LISTEN), off by default
+        commands.append([os.path.join(bindir, "aduan"), "mail", "serve", "--listen", mail])
+    return commands
+
+
 class Command(BaseCommand):
     help = "Serve Aduan with gunicorn and run the background worker."
 
@@ -38,21 +59,13 @@ class Command(BaseCommand):
                             help="Serve only; run workers elsewhere.")
 
     def handle(self, *args, host, port, no_worker, **options):
-        bindir = os.path.dirname(sys.executable)
-        commands = [[os.path.join(bindir, "gunicorn"), "aduan.wsgi:application",
-                     "--bind", f"{host}:{port}", "--workers", str(web_workers()),
-                     "--threads", str(web_threads()),
-                     "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
-                     "--graceful-timeout", "20",
-                     # The longest request line gunicorn takes: a GET with a long query then
-                     # reaches Aduan, which answers in its JSON shape instead of HTML 414.
-                     "--limit-request-line", "8190"]]
-        if not no_worker:
-            commands.append([os.path.join(bindir, "aduan"), "worker", "--interval", "1"])
+        commands = processes_for(host, port, no_worker=no_worker)
+        mail = settings.CHANNEL_DOORS["email"]["LISTEN"]
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aduan.settings"}
         processes = [subprocess.Popen(cmd, env=env) for cmd in commands]
         self.stdout.write(f"Aduan is serving at http://{host}:{port}/ "
-                          f"({'with' if not no_worker else 'without'} a worker); Ctrl-C stops it.")
+                          f"({'with' if not no_worker else 'without'} a worker"
+                          f"{f', mail at {mail}' if mail else ''}); Ctrl-C stops it.")
 
         def stop(*_args):
             for proc in processes:

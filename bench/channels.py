@@ -1,0 +1,251 @@
+"""Channels benchmark: signed webhook deliveries acknowledged per second, and the worker's rate.
+
+For each database (PostgreSQL when reachable, and SQLite) it prepares a fresh database with
+the reference data, then:
+
+1. **acknowledgements**: starts gunicorn (as ``aduan serve`` does) with the generic SMS door
+   configured, sends N signed ``POST /channels/sms`` deliveries from C client threads with
+   keep-alive, and prints acknowledgements/s, p50 and p99; then checks that every
+   acknowledged delivery is stored (one ``InboundMessage`` each) and that a replay of all of
+   them creates nothing.
+2. **worker**: turns the stored messages into reports with the worker's own loop
+   (``inbound_process_due`` until nothing waits, one process, as ``aduan worker`` does) and
+   prints messages/s and reports filed. Two thirds of the messages say what and where (a
+   report at once), the rest are commands or questions.
+
+    python bench/channels.py [--n 2000] [--c 16] [--db postgres,sqlite] [--workers W]
+    python bench/channels.py --profile ack|worker [--n 500] [--db sqlite]
+
+``--profile`` runs one path in-process under cProfile (acknowledgement through Django's test
+client, or the worker) and prints the top functions by cumulative time.
+
+ADUAN_BENCH_PG (server URL) and ADUAN_BENCH_DB (database name, dropped and recreated) say
+where the PostgreSQL run goes.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from intake import BIN, free_port, pg_available, prepare, wait_for  # noqa: E402
+
+SECRET = "bench-gateway-secret"
+PLACES = ["kec rungkut surabaya", "kec genteng surabaya", "kota malang", "kec wonokromo surabaya"]
+WORDS = ("jalan rusak berlubang sampah menumpuk lampu mati air keruh banjir saluran tersumbat "
+         "parkir liar").split()
+
+
+def sms_text(i: int) -> str:
+    rng = random.Random(i)
+    kind = i % 6
+    if kind == 4:
+        return f"CEK {rng.randrange(10**9):09d}X"
+    if kind == 5:
+        return " ".join(rng.sample(WORDS, 5))  # no place: the door asks where
+    return f"{' '.join(rng.sample(WORDS, 6))} di {rng.choice(PLACES)}"
+
+
+def delivery(i: int) -> bytes:
+    # A thousand different senders: contacts repeat, as on a real number.
+    return json.dumps({"id": f"bench-{i}", "from": f"0812{i % 1000:07d}", "to": "1708",
+                       "text": sms_text(i)}).encode()
+
+
+def signed_headers(body: bytes) -> dict:
+    import hashlib
+    import hmac
+
+    stamp = str(int(time.time()))
+    mac = hmac.new(SECRET.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "X-Aduan-Timestamp": stamp,
+            "X-Aduan-Signature": f"sha256={mac}"}
+
+
+def deliver_all(port: int, indexes: range, c: int) -> tuple[list[float], int, int]:
+    latencies: list[float] = []
+    counts = {"ok": 0, "errors": 0}
+    lock = threading.Lock()
+    local = threading.local()
+
+    def one(i: int) -> None:
+        body = delivery(i)
+        start = time.perf_counter()
+        try:
+            conn = getattr(local, "conn", None)
+            if conn is None:
+                conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("POST", "/channels/sms", body, signed_headers(body))
+            response = conn.getresponse()
+            response.read()
+        except OSError:
+            local.conn = None
+            with lock:
+                counts["errors"] += 1
+            return
+        with lock:
+            latencies.append(time.perf_counter() - start)
+            counts["ok" if response.status == 200 else "errors"] += 1
+
+    with ThreadPoolExecutor(max_workers=c) as pool:
+        list(pool.map(one, indexes))
+    return latencies, counts["ok"], counts["errors"]
+
+
+def shell(env: dict, script: str, stdin: str = "") -> str:
+    return subprocess.run([str(BIN / "aduan"), "shell", "-c", script], env=env, check=True,
+                          input=stdin, capture_output=True, text=True).stdout.strip()
+
+
+STORED = "from aduan.channels.models import InboundMessage as M; print(M.objects.count())"
+
+WORKER = r'''
+import time
+from aduan.channels.inbound import inbound_process_due
+from aduan.channels.models import InboundMessage
+from aduan.reports.models import Report
+from aduan.routing.aliases import find_region
+find_region("rungkut surabaya")  # a running worker has its gazetteer built already
+before = Report.objects.count()
+waiting = InboundMessage.objects.filter(outcome="pending").count()
+start = time.perf_counter()
+while inbound_process_due(limit=100):
+    pass
+elapsed = time.perf_counter() - start
+print(waiting, elapsed, Report.objects.count() - before)
+'''
+
+
+def worker_rate(env: dict) -> str:
+    waiting, elapsed, filed = shell(env, WORKER).splitlines()[-1].split()
+    waiting, elapsed = int(waiting), float(elapsed)
+    return (f"worker: {waiting} messages in {elapsed:.1f} s = {waiting / elapsed:7.1f} "
+            f"messages/s, {filed} reports filed ({int(filed) / elapsed:.1f} reports/s)")
+
+
+def bench_env(db: str, workdir: Path) -> dict:
+    env = prepare(db, workdir)
+    # Limits on, at their defaults, as in production (3,000 per door per minute would refuse
+    # a benchmark): the door's cap is raised, the per-contact one stays.
+    return {**env, "ADUAN_SMS_GATEWAY_SECRET": SECRET, "ADUAN_CHANNEL_DOOR_PER_MINUTE": "1000000",
+            "ADUAN_SMS_GATEWAY_URL": ""}
+
+
+def run(db: str, n: int, c: int, workers: int, threads: int) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix=f"aduan-bench-channels-{db}-"))
+    try:
+        env = bench_env(db, workdir)
+        port = free_port()
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "aduan.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+            env=env)
+        try:
+            wait_for(port)
+            deliver_all(port, range(n, n + min(200, n)), c)  # warm-up
+            start = time.perf_counter()
+            latencies, ok, errors = deliver_all(port, range(n), c)
+            elapsed = time.perf_counter() - start
+            stored = int(shell(env, STORED).splitlines()[-1])
+            replay = deliver_all(port, range(n), c)
+            after_replay = int(shell(env, STORED).splitlines()[-1])
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        latencies.sort()
+        p50 = statistics.median(latencies) * 1000
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
+        warm = min(200, n)
+        print(f"{db:<8} n={n} c={c} gunicorn {workers}x{threads}: {ok / elapsed:7.1f} acks/s  "
+              f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {errors}  stored "
+              f"{stored - warm} of {ok}; replayed {replay[1]} acks, "
+              f"{after_replay - stored} new rows")
+        print(f"{db:<8} {worker_rate(env)}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+PROFILE_ACK = r'''
+import cProfile, pstats, json, sys
+from django.test import Client
+from django.test.utils import setup_test_environment
+sys.path.insert(0, BENCH)
+from channels import delivery, signed_headers
+n = int(sys.stdin.read())
+client = Client()
+def post(i):
+    body = delivery(i)
+    headers = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in signed_headers(body).items()
+               if k != "Content-Type"}
+    client.post("/channels/sms", body, content_type="application/json", **headers)
+for i in range(n, n + 50):
+    post(i)
+profile = cProfile.Profile()
+profile.enable()
+for i in range(n):
+    post(i)
+profile.disable()
+pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+'''
+
+PROFILE_WORKER = r'''
+import cProfile, pstats
+from aduan.channels.inbound import inbound_process_due
+from aduan.routing.aliases import find_region
+find_region("rungkut surabaya")
+profile = cProfile.Profile()
+profile.enable()
+while inbound_process_due(limit=100):
+    pass
+profile.disable()
+pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+'''
+
+
+def profile(db: str, n: int, what: str) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix=f"aduan-bench-channels-{db}-"))
+    try:
+        env = bench_env(db, workdir)
+        ack = PROFILE_ACK.replace("BENCH", repr(str(Path(__file__).resolve().parent)))
+        if what == "worker":  # the messages to read, stored without profiling
+            ack = ack.replace("pstats.Stats(profile)", "0 and pstats.Stats(profile)")
+        print(shell(env, ack, str(n)))
+        if what == "worker":
+            print(shell(env, PROFILE_WORKER))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--c", type=int, default=16)
+    parser.add_argument("--db", default="postgres,sqlite")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--profile", choices=["ack", "worker"])
+    args = parser.parse_args()
+    print(f"channels benchmark on {os.cpu_count()} CPUs")
+    for db in args.db.split(","):
+        if db == "postgres" and not pg_available():
+            print("postgres: not reachable on 127.0.0.1:5432, skipped")
+            continue
+        if args.profile:
+            profile(db, args.n, args.profile)
+        else:
+            run(db, args.n, args.c, args.workers, args.threads)
+
+
+if __name__ == "__main__":
+    main()
