@@ -87,3 +87,118 @@ def test_errors_are_the_spec_arrays(client):
     assert bad.status_code == 400 and "open" in bad.json()[0]["description"]
     assert client.get(f"{BASE}/requests.json", {"jurisdiction_id": "x.org"}).status_code == 404
     assert Report.objects.count() == 0
+
+
+def _published(cast, **overrides):
+    report, _pin = submit(**overrides)
+    return services.report_dispatch(caller=cast.national.caller, report=report,
+                                    agency="pemkot-surabaya")
+
+
+def test_confidential_reports_never_appear_and_reporters_are_never_named(client, cast):
+    shown = _published(cast, anonymous=True, latitude=-7.257512, longitude=112.752188)
+    hidden = _published(cast, confidential=True)
+    rows = client.get(f"{BASE}/requests.json").json()
+    assert [row["service_request_id"] for row in rows] == [shown.tracking_id]
+    [row] = rows
+    text = str(rows) + client.get(f"{BASE}/requests.xml").content.decode()
+    assert "Siti" not in text and "siti@contoh.id" not in text and "0812-3456-7890" not in text
+    assert (row["lat"], row["long"]) == (-7.26, 112.75)
+    assert row["address_id"] == "35.78.02" and "Surabaya" in row["address"]
+    assert client.get(f"{BASE}/requests/{hidden.tracking_id}.json").status_code == 404
+    assert client.get(f"{BASE}/requests.json", {
+        "service_request_id": f"{hidden.tracking_id},{shown.tracking_id}"}).json() == rows
+    updates = client.get(f"{BASE}/servicerequestupdates.json").json()
+    assert {u["service_request_id"] for u in updates} == {shown.tracking_id}
+    assert [u["external_status_code"] for u in updates] == ["submitted", "dispatched"]
+
+
+def test_filters_and_the_90_day_window(client, cast):
+    report = _published(cast)
+    other = _published(cast, category="kesehatan")
+    codes = client.get(f"{BASE}/requests.json", {"service_code": "kesehatan"}).json()
+    assert [row["service_request_id"] for row in codes] == [other.tracking_id]
+    assert client.get(f"{BASE}/requests.json", {"status": "closed"}).json() == []
+    assert len(client.get(f"{BASE}/requests.json", {"status": "open,closed"}).json()) == 2
+    old = client.get(f"{BASE}/requests.json", {"start_date": "2020-01-01T00:00:00Z"}).json()
+    assert old == []
+    for params in ({"start_date": "2020-01-01T00:00:00Z", "end_date": "2021-01-01T00:00:00Z"},
+                   {"start_date": "kemarin"},
+                   {"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"}):
+        response = client.get(f"{BASE}/requests.json", params)
+        assert response.status_code == 400, params
+        assert response.json()[0]["code"] == 400 and response.json()[0]["description"]
+    assert report.tracking_id in client.get(f"{BASE}/requests.json", {
+        "start_date": report.received_at.isoformat()}).content.decode()
+
+
+@pytest.mark.parametrize("change, status, words", [
+    ({"service_code": ""}, 400, "service_code"),
+    ({"service_code": "tidak_ada"}, 404, "tidak_ada"),
+    ({"lat": "", "long": "", "address_id": ""}, 400, "lat"),
+    ({"lat": "utara"}, 400, "lat"),
+    ({"long": ""}, 400, "lat"),
+    ({"lat": "51.5", "long": "-0.12"}, 400, "Indonesia"),
+    ({"address_id": "99.99"}, 400, "99.99"),
+    ({"attribute[problem]": "ufo"}, 400, "pothole"),
+    ({"attribute[kind]": "rumor"}, 400, "complaint"),
+    ({"email": "bukan-email"}, 400, "email"),
+    ({"phone": "telepon saya"}, 400, "phone"),
+    ({"media_url": "javascript:alert(1)"}, 400, "media_url"),
+    ({"description": ""}, 400, "description"),
+    ({"description": "x" * 4001}, 400, "4000"),
+    ({"jurisdiction_id": "kota-lain.go.id"}, 404, "kota-lain.go.id"),
+])
+def test_bad_input_is_a_clear_error_and_writes_nothing(client, change, status, words):
+    key = _key()
+    response = client.post(f"{BASE}/requests.json", {**FORM, **change, "api_key": key},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == status, response.content
+    [error] = response.json()
+    assert error["code"] == status and words in error["description"]
+    assert Report.objects.count() == 0 and ClientReport.objects.count() == 0
+
+
+def test_keys_without_the_submit_scope_and_missing_keys_are_403(client):
+    reader = _key(scopes="reports:read")
+    for form in ({**FORM, "api_key": reader}, FORM):
+        response = client.post(f"{BASE}/requests.json", form)
+        assert response.status_code == 403 and response.json()[0]["code"] == 403
+    assert Report.objects.count() == 0
+
+
+def test_client_calls_are_audited_and_attributes_reach_the_report(client):
+    from aduan.accounts.models import AuditEntry
+
+    key = _key()
+    response = client.post(f"{BASE}/requests.xml", {
+        **FORM, "api_key": key, "attribute[anonymous]": "true",
+        "attribute[kind]": "aspiration", "attribute[fixmystreet_id]": "123"})
+    assert response.status_code == 201
+    root = _xml(response)
+    report = Report.objects.get(tracking_id=root.findtext("request/service_request_id"))
+    assert report.anonymous and report.kind == "aspiration"
+    assert "Jalan berlubang atau permukaan rusak" in report.body
+    assert root.findtext("request/token") and report.tracking_id in \
+        root.findtext("request/service_notice")
+    client.post(f"{BASE}/requests.json", {**FORM, "api_key": key, "email": "x"})
+    statuses = sorted(AuditEntry.objects.filter(action=AuditEntry.Action.CLIENT_CALL)
+                    .values_list("detail__status", flat=True))
+    assert statuses == [201, 400]
+
+
+def test_discovery_english_names_and_unknown_resources(client):
+    discovery = client.get(f"{BASE}/discovery.json").json()
+    assert discovery["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert discovery["endpoints"][0]["url"].endswith("/open311/v2")
+    root = _xml(client.get(f"{BASE}/discovery.xml"))
+    assert root.tag == "discovery"
+    assert [f.text for f in root.findall("endpoints/endpoint/formats/format")] == \
+        ["text/xml", "application/json"]
+    english = client.get(f"{BASE}/services.json", {"locale": "en"}).json()
+    assert any(s["service_name"] == "Roads, bridges, street drainage and flooding from "
+               "blocked drains" for s in english)
+    assert client.get(f"{BASE}/services.html").status_code == 404
+    missing = client.get(f"{BASE}/tidak/ada.json")
+    assert missing.status_code == 404 and missing.json()[0]["code"] == 404
+    assert client.get(f"{BASE}/tokens/palsu.json").status_code == 404

@@ -9,8 +9,8 @@ list, so no free personal text can come in through an attribute).
 from dataclasses import dataclass, field
 
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Category
 from aduan.reports.models import Kind
@@ -28,43 +28,43 @@ class Attribute:
     field: str = ""
 
 
-YES_NO = [("false", _l("No")), ("true", _l("Yes"))]
+YES_NO = [("false", _("No")), ("true", _("Yes"))]
 
 COMMON = [
-    Attribute("kind", _l("What kind of report is this?"),
+    Attribute("kind", _("What kind of report is this?"),
               [(value, label) for value, label in Kind.choices], field="kind",
-              datatype_description=_l("Default: complaint.")),
-    Attribute("anonymous", _l("Hide your identity from the public and from every agency?"),
+              datatype_description=_("Default: complaint.")),
+    Attribute("anonymous", _("Hide your identity from the public and from every agency?"),
               YES_NO, field="anonymous"),
-    Attribute("confidential", _l("Keep the whole report from the public?"), YES_NO,
+    Attribute("confidential", _("Keep the whole report from the public?"), YES_NO,
               field="confidential"),
 ]
 
 PROBLEMS = {
-    "jalan_drainase": [("pothole", _l("Potholes or damaged road surface")),
-                       ("subsidence", _l("Cracked or subsiding road")),
-                       ("drainage", _l("Blocked drain or flooding street")),
-                       ("bridge", _l("Damaged bridge")),
-                       ("sidewalk", _l("Damaged sidewalk")), ("other", _l("Something else"))],
-    "lingkungan": [("waste_not_collected", _l("Waste not collected")),
-                   ("illegal_dumping", _l("Illegal dumping")),
-                   ("water_pollution", _l("Water pollution")),
-                   ("air_pollution", _l("Smoke, smell or air pollution")),
-                   ("other", _l("Something else"))],
-    "perhubungan": [("traffic_light", _l("Traffic light out of order")),
-                    ("illegal_parking", _l("Illegal parking or parking fees")),
-                    ("public_transport", _l("Public transport")),
-                    ("signs_markings", _l("Missing signs or road markings")),
-                    ("other", _l("Something else"))],
-    "air_bersih": [("no_water", _l("No water")), ("dirty_water", _l("Dirty water")),
-                   ("leak", _l("Leaking pipe")), ("billing", _l("Billing")),
-                   ("other", _l("Something else"))],
-    "listrik_energi": [("outage", _l("Power cut")), ("street_light", _l("Street light out")),
-                       ("billing", _l("Billing")), ("fuel_lpg", _l("Fuel or LPG supply")),
-                       ("other", _l("Something else"))],
-    "bencana": [("flood", _l("Flood")), ("landslide", _l("Landslide")), ("fire", _l("Fire")),
-                ("earthquake", _l("Earthquake")), ("storm", _l("Storm")),
-                ("other", _l("Something else"))],
+    "jalan_drainase": [("pothole", _("Potholes or damaged road surface")),
+                       ("subsidence", _("Cracked or subsiding road")),
+                       ("drainage", _("Blocked drain or flooding street")),
+                       ("bridge", _("Damaged bridge")),
+                       ("sidewalk", _("Damaged sidewalk")), ("other", _("Something else"))],
+    "lingkungan": [("waste_not_collected", _("Waste not collected")),
+                   ("illegal_dumping", _("Illegal dumping")),
+                   ("water_pollution", _("Water pollution")),
+                   ("air_pollution", _("Smoke, smell or air pollution")),
+                   ("other", _("Something else"))],
+    "perhubungan": [("traffic_light", _("Traffic light out of order")),
+                    ("illegal_parking", _("Illegal parking or parking fees")),
+                    ("public_transport", _("Public transport")),
+                    ("signs_markings", _("Missing signs or road markings")),
+                    ("other", _("Something else"))],
+    "air_bersih": [("no_water", _("No water")), ("dirty_water", _("Dirty water")),
+                   ("leak", _("Leaking pipe")), ("billing", _("Billing")),
+                   ("other", _("Something else"))],
+    "listrik_energi": [("outage", _("Power cut")), ("street_light", _("Street light out")),
+                       ("billing", _("Billing")), ("fuel_lpg", _("Fuel or LPG supply")),
+                       ("other", _("Something else"))],
+    "bencana": [("flood", _("Flood")), ("landslide", _("Landslide")), ("fire", _("Fire")),
+                ("earthquake", _("Earthquake")), ("storm", _("Storm")),
+                ("other", _("Something else"))],
 }
 
 
@@ -72,9 +72,9 @@ def attributes_for(code: str) -> list[Attribute]:
     problems = PROBLEMS.get(code)
     if not problems:
         return list(COMMON)
-    datatype_description = (_l("In an emergency call 112 first; this report does not reach "
+    datatype_description = (_("In an emergency call 112 first; this report does not reach "
                                "rescue services.") if code == "bencana" else "")
-    return [*COMMON, Attribute("problem", _l("What is the problem?"), problems,
+    return [*COMMON, Attribute("problem", _("What is the problem?"), problems,
                                datatype_description=datatype_description)]
 
 
@@ -106,7 +106,7 @@ def _group(category: Category) -> str:
 
 def service_data(category: Category) -> dict:
     description = (category.name_en if _english() else
-                   _("Usually handled by: %(handler)s") % {"handler": category.typical_handler})
+                   gettext("Usually handled by: %(handler)s") % {"handler": category.typical_handler})
     return {"service_code": category.code, "service_name": service_name(category),
             "description": description, "metadata": True, "type": "realtime",
             "keywords": _keywords(category), "group": _group(category)}

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from aduan.agencies.selectors import active_category
@@ -85,8 +86,9 @@ def attributes_apply(code: str, form) -> tuple[dict, list[str]]:
         elif attribute.field:
             fields[attribute.field] = key
         else:
-            label = dict(attribute.values)[key]
-            lines.append(f"{attribute.description} {label}")
+            # Written for the agency, in Indonesian, whatever the client's language.
+            with translation.override("id"):
+                lines.append(f"{attribute.description} {dict(attribute.values)[key]}")
     return fields, lines
 
 
