@@ -9,12 +9,15 @@ the location only to about a kilometre (``presenters.public_coordinates``).
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from aduan.agencies.models import Category, Region
+from aduan.agencies.models import Region
 from aduan.errors import InvalidInput, ReportNotFound
 from aduan.lib import tracking
 from aduan.reports.access import ANONYMOUS, report_get_for_caller, reports_visible_to
@@ -22,7 +25,7 @@ from aduan.reports.models import ReportEvent, Status, Visibility
 from aduan.reports.presenters import public_coordinates
 from aduan.reports.workflow import Action
 
-from .catalogue import service_name
+from .render import w3c
 
 WINDOW = timedelta(days=90)
 LIMIT = 1000
@@ -32,9 +35,10 @@ CLOSED = (Status.CLOSED, Status.ARCHIVED)
 OPEN = tuple(status for status in Status.values if status not in CLOSED)
 STATUS_GROUPS = {"open": OPEN, "closed": CLOSED}
 
-_FIELDS = ("pk", "tracking_id", "status", "category_id", "public_body", "holder__name",
-           "received_at", "updated_at", "closed_at", "resolution_due", "due_at", "region_id",
-           "latitude", "longitude")
+_FIELDS = ("pk", "tracking_id", "status", "category_id", "category__name", "category__name_en",
+           "public_body", "holder__name", "received_at", "updated_at", "closed_at",
+           "resolution_due", "due_at", "region_id", "region__name", "latitude", "longitude",
+           "status_notes")
 
 
 def open311_status(status: str) -> str:
@@ -100,8 +104,16 @@ def query_parse(params) -> RequestQuery:
                         end=moment_parse(params.get("end_date", ""), "end_date"))
 
 
+def _public():
+    """Public reports, each with its latest public follow-up (one index probe per row)."""
+    notes = (ReportEvent.objects.filter(report=OuterRef("pk"), visibility=Visibility.PUBLIC)
+             .exclude(public_message="").order_by("-created_at", "-id")
+             .values("public_message")[:1])
+    return reports_visible_to(ANONYMOUS, "public").annotate(status_notes=Subquery(notes))
+
+
 def _rows(query: RequestQuery):
-    reports = reports_visible_to(ANONYMOUS, "public")
+    reports = _public()
     if query.ids:
         # The spec: a list of ids overrides every other argument.
         canonical = [tracking.normalize(value) for value in query.ids]
@@ -125,57 +137,56 @@ def requests_list(query: RequestQuery) -> list[dict]:
 def request_get(service_request_id: str) -> dict:
     """One public request; anything else (unknown, confidential, unverified) is 404."""
     report, _view = report_get_for_caller(ANONYMOUS, service_request_id)
-    rows = list(reports_visible_to(ANONYMOUS, "public").filter(pk=report.pk).values(*_FIELDS))
+    rows = list(_public().filter(pk=report.pk).values(*_FIELDS))
     if not rows:
         raise ReportNotFound()
     return _present(rows)[0]
 
 
-def _latest_notes(report_ids: list[int]) -> dict[int, str]:
-    """Each report's latest public follow-up text (redacted when it was written)."""
-    notes = {}
-    events = (ReportEvent.objects.filter(report_id__in=report_ids, visibility=Visibility.PUBLIC)
-              .exclude(public_message="").order_by("report_id", "created_at", "id")
-              .values_list("report_id", "public_message"))
-    for report_id, message in events:
-        notes[report_id] = message
-    return notes
+@lru_cache(maxsize=1)
+def _upper_region_names() -> dict[str, str]:
+    """Names of provinces, regencies and districts (about 7,300): reference data that never
+    changes while a site runs, kept per process."""
+    return dict(Region.objects.filter(level__lte=3).values_list("code", "name"))
 
 
-def region_addresses(codes: set[str]) -> dict[str, str]:
-    """Each region's public address, most specific first ("Kel. X, Kec. Y, Kota Z, Prov")."""
-    prefixes = {code: [".".join(code.split(".")[:n]) for n in range(len(code.split(".")), 0, -1)]
-                for code in codes if code}
-    wanted = {prefix for chain in prefixes.values() for prefix in chain}
-    names = dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
-    return {code: ", ".join(names[p] for p in chain if p in names)
-            for code, chain in prefixes.items()}
+def region_address(code: str | None, name: str | None) -> str | None:
+    """A region's public address, most specific first ("Kel. X, Kec. Y, Kota Z, Prov")."""
+    if not code:
+        return None
+    parts = code.split(".")
+    upper = _upper_region_names()
+    names = [name or ""] + [upper.get(".".join(parts[:n]), "") for n in range(len(parts) - 1, 0, -1)]
+    return ", ".join(n for n in names if n)
+
+
+def _service_name(row: dict, english: bool) -> str | None:
+    if english and row["category__name_en"]:
+        return row["category__name_en"].split(" (")[0]
+    return row["category__name"]
 
 
 def _present(rows: list[dict]) -> list[dict]:
-    categories = {c.code: c for c in Category.objects.all()}
-    notes = _latest_notes([row["pk"] for row in rows]) if rows else {}
-    addresses = region_addresses({row["region_id"] for row in rows if row["region_id"]})
-    labels = dict(Status.choices)
+    labels = {value: str(label) for value, label in Status.choices}
+    english = (get_language() or "id").startswith("en")
     out = []
     for row in rows:
-        category = categories.get(row["category_id"])
         closed = row["status"] in CLOSED
         lat, long = public_coordinates(row["latitude"], row["longitude"])
         out.append({
             "service_request_id": row["tracking_id"],
             "status": open311_status(row["status"]),
-            "status_notes": notes.get(row["pk"]),
-            "service_name": service_name(category) if category else None,
+            "status_notes": row["status_notes"],
+            "service_name": _service_name(row, english),
             "service_code": row["category_id"],
             "description": row["public_body"][:DESCRIPTION_MAX],
             "agency_responsible": row["holder__name"],
-            "service_notice": str(labels[row["status"]]),
-            "requested_datetime": row["received_at"],
-            "updated_datetime": row["closed_at"] if closed and row["closed_at"]
-            else row["updated_at"],
-            "expected_datetime": None if closed else row["resolution_due"] or row["due_at"],
-            "address": addresses.get(row["region_id"]),
+            "service_notice": labels[row["status"]],
+            "requested_datetime": w3c(row["received_at"]),
+            "updated_datetime": w3c(row["closed_at"] if closed and row["closed_at"]
+                                    else row["updated_at"]),
+            "expected_datetime": None if closed else w3c(row["resolution_due"] or row["due_at"]),
+            "address": region_address(row["region_id"], row["region__name"]),
             "address_id": row["region_id"],
             "zipcode": None,
             "lat": lat,
@@ -199,7 +210,7 @@ def updates_list(start: datetime | None, end: datetime | None) -> list[dict]:
     return [{"update_id": str(event["pk"]),
              "service_request_id": event["report__tracking_id"],
              "status": open311_status(event["to_status"]),
-             "updated_datetime": event["created_at"],
+             "updated_datetime": w3c(event["created_at"]),
              "description": event["public_message"] or str(labels.get(event["action"],
                                                                       event["action"])),
              "media_url": None,
