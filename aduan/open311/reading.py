@@ -150,6 +150,7 @@ def _upper_region_names() -> dict[str, str]:
     return dict(Region.objects.filter(level__lte=3).values_list("code", "name"))
 
 
+@lru_cache(maxsize=65536)
 def region_address(code: str | None, name: str | None) -> str | None:
     """A region's public address, most specific first ("Kel. X, Kec. Y, Kota Z, Prov")."""
     if not code:

@@ -150,7 +150,7 @@ class Report(models.Model):
             # first, optionally of one service (category); ADR 0016.
             models.Index(fields=["-received_at", "-id"], condition=PUBLIC_Q,
                          name="report_open311_idx"),
-            models.Index(fields=["category", "-received_at"], condition=PUBLIC_Q,
+            models.Index(fields=["category", "-received_at", "-id"], condition=PUBLIC_Q,
                          name="report_open311_category_idx"),
             models.Index(fields=["holder", "status", "received_at"], name="report_holder_queue_idx"),
             models.Index(fields=["status", "received_at"], name="report_status_queue_idx"),

@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='report',
-            index=models.Index(condition=models.Q(('confidential', False), ('published_at__isnull', False), models.Q(('status', 'archived'), _negated=True)), fields=['category', '-received_at'], name='report_open311_category_idx'),
+            index=models.Index(condition=models.Q(('confidential', False), ('published_at__isnull', False), models.Q(('status', 'archived'), _negated=True)), fields=['category', '-received_at', '-id'], name='report_open311_category_idx'),
         ),
     ]
