@@ -202,3 +202,35 @@ def test_discovery_english_names_and_unknown_resources(client):
     missing = client.get(f"{BASE}/tidak/ada.json")
     assert missing.status_code == 404 and missing.json()[0]["code"] == 404
     assert client.get(f"{BASE}/tokens/palsu.json").status_code == 404
+
+
+def test_xml_element_names_follow_the_spec(client):
+    service = _xml(client.get(f"{BASE}/services.xml")).find("service")
+    assert {child.tag for child in service} == {"service_code", "service_name", "description",
+                                                "metadata", "type", "keywords", "group"}
+    attribute = _xml(client.get(f"{BASE}/services/bencana.xml")).find("attributes/attribute")
+    assert [child.tag for child in attribute] == ["variable", "code", "datatype", "required",
+                                                  "datatype_description", "order",
+                                                  "description", "values"]
+    assert {child.tag for child in attribute.find("values/value")} == {"key", "name"}
+    discovery = _xml(client.get(f"{BASE}/discovery.xml"))
+    assert [child.tag for child in discovery] == ["changeset", "contact", "key_service",
+                                                  "endpoints"]
+    assert {child.tag for child in discovery.find("endpoints/endpoint")} == {
+        "specification", "url", "changeset", "type", "formats"}
+
+
+def test_a_repeated_external_id_returns_the_first_request(client):
+    key = _key()
+    form = {**FORM, "api_key": key, "attribute[external_id]": "kota-311-1"}
+    first = client.post(f"{BASE}/requests.json", form)
+    again = client.post(f"{BASE}/requests.json", {**form, "description": "Lain lagi."})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()[0]["service_request_id"] == first.json()[0]["service_request_id"]
+    assert Report.objects.count() == 1
+    too_long = client.post(f"{BASE}/requests.json",
+                           {**form, "attribute[external_id]": "x" * 101})
+    assert too_long.status_code == 400 and Report.objects.count() == 1
+    definition = client.get(f"{BASE}/services/kesehatan.json").json()
+    external = next(a for a in definition["attributes"] if a["code"] == "external_id")
+    assert external["datatype"] == "string" and "values" not in external

@@ -38,6 +38,10 @@ COMMON = [
               YES_NO, field="anonymous"),
     Attribute("confidential", _("Keep the whole report from the public?"), YES_NO,
               field="confidential"),
+    Attribute("external_id", _("Your system's own id for this report (at most 100 "
+                               "characters): sending it again returns the first request "
+                               "instead of filing a second."), [], datatype="string",
+              field="external_id"),
 ]
 
 PROBLEMS = {
@@ -125,6 +129,8 @@ def definition_data(code: str) -> dict:
             "required": attribute.required,
             "datatype_description": str(attribute.datatype_description) or None,
             "order": order, "description": str(attribute.description),
-            "values": [{"key": key, "name": str(name)} for key, name in attribute.values],
         })
+        if attribute.values:
+            rows[-1]["values"] = [{"key": key, "name": str(name)}
+                                  for key, name in attribute.values]
     return {"service_code": code, "attributes": rows}

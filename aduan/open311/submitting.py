@@ -64,6 +64,13 @@ def _choice(attribute: Attribute, values: list[str]) -> str:
     return values[0]
 
 
+def _free_text(attribute: Attribute, values: list[str]) -> str:
+    if len(values) != 1 or len(values[0]) > 100:
+        raise InvalidInput(_("attribute[%(code)s] takes one value of at most 100 characters.")
+                           % {"code": attribute.code}, field=f"attribute[{attribute.code}]")
+    return values[0]
+
+
 def attributes_apply(code: str, form) -> tuple[dict, list[str]]:
     """(NewReport fields, lines for the report's text) from the service's attributes.
 
@@ -79,6 +86,9 @@ def attributes_apply(code: str, form) -> tuple[dict, list[str]]:
                 raise InvalidInput(_("attribute[%(code)s] is required.")
                                    % {"code": attribute.code},
                                    field=f"attribute[{attribute.code}]")
+            continue
+        if attribute.datatype == "string":
+            fields[attribute.field] = _free_text(attribute, values)
             continue
         key = _choice(attribute, values)
         if attribute.field in ("anonymous", "confidential"):
@@ -165,8 +175,9 @@ def _title(description: str, fallback: str) -> str:
     return first or fallback
 
 
-def new_report(form) -> tuple[NewReport, dict]:
-    """The report a GeoReport form describes, and what it sent that a report has no field for."""
+def new_report(form) -> tuple[NewReport, dict, str]:
+    """The report a GeoReport form describes, what it sent that a report has no field for,
+    and the client's own id for it (or "")."""
     code = form.get("service_code", "").strip()
     if not code:
         raise InvalidInput(_("service_code is required; see services.json."),
@@ -180,6 +191,7 @@ def new_report(form) -> tuple[NewReport, dict]:
         raise InvalidInput(_("description is required: say what the problem is."),
                            field="description")
     fields, lines = attributes_apply(code, form)
+    external_id = fields.pop("external_id", "")
     body = "\n".join([description, *([""] + lines if lines else [])])
     extra = {key: value for key, value in (
         ("media_url", _media_urls(form)), ("device_id", _text(form, "device_id", 100)),
@@ -187,13 +199,17 @@ def new_report(form) -> tuple[NewReport, dict]:
     data = NewReport(kind=fields.pop("kind", Kind.COMPLAINT),
                      title=_title(description, category.name), body=body, category=code,
                      channel=Channel.OPEN311, **_location(form), **_contact(form), **fields)
-    return data, extra
+    return data, extra, external_id
 
 
-def file(*, client, data: NewReport, extra: dict):
-    """File the request as the client's, through the one intake entry point: (report, pin)."""
-    report, pin, _created = client_report_submit(client=client, data=data, extra=extra)
-    return report, pin
+def file(*, client, data: NewReport, extra: dict, external_id: str = ""):
+    """File the request as the client's, through the one intake entry point.
+
+    Returns (report, pin, created); a repeat of the client's ``external_id`` returns the
+    first report, files nothing and has no PIN (it was given once).
+    """
+    return client_report_submit(client=client, data=data, extra=extra,
+                                external_id=external_id)
 
 
 def token_for(tracking_id: str) -> str:

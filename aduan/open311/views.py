@@ -105,21 +105,27 @@ def _submit(request) -> Answer:
     client = None
     try:
         client = submitting.client_for_key(request.POST.get("api_key", ""))
-        data, extra = submitting.new_report(request.POST)
-        report, pin = submitting.file(client=client, data=data, extra=extra)
+        data, extra, external_id = submitting.new_report(request.POST)
+        report, pin, created = submitting.file(client=client, data=data, extra=extra,
+                                               external_id=external_id)
     except DomainError as exc:
         if client is not None:
             client_call_audit(client=client, method="POST", path=request.path,
                               status=_status(exc))
         raise
-    client_call_audit(client=client, method="POST", path=request.path, status=201)
-    notice = _("Received. Tracking ID %(id)s, PIN %(pin)s: give both to the reporter to follow "
-               "the report at /lacak/. It is listed publicly once verified and dispatched.") \
-        % {"id": report.tracking_id, "pin": pin}
+    status = 201 if created else 200
+    client_call_audit(client=client, method="POST", path=request.path, status=status)
+    if created:
+        notice = _("Received. Tracking ID %(id)s, PIN %(pin)s: give both to the reporter to "
+                   "follow the report at /lacak/. It is listed publicly once verified and "
+                   "dispatched.") % {"id": report.tracking_id, "pin": pin}
+    else:
+        notice = _("Already received with this external_id as %(id)s; nothing new was "
+                   "filed.") % {"id": report.tracking_id}
     return Answer("service_requests", "request", [{
         "service_request_id": report.tracking_id,
         "token": submitting.token_for(report.tracking_id),
-        "service_notice": notice, "account_id": None}], status=201)
+        "service_notice": notice, "account_id": None}], status=status)
 
 
 @require_GET
