@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "aduan.portal",
     "aduan.backoffice",
     "aduan.doors",
+    "aduan.open311",
     "aduan.transparency",
     "aduan.ops",
 ]

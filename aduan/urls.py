@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", national_admin_site.urls),
     path("kantor/", include("aduan.backoffice.urls")),
     path("channels/", include("aduan.doors.urls")),
+    path("open311/v2/", include("aduan.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("aduan.transparency.urls")),
     path("", include("aduan.ops.urls")),

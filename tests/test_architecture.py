@@ -20,7 +20,7 @@ DOMAIN = {"accounts", "agencies", "reports", "deadlines", "routing", "channels",
 # demo loader, which files reports through the intake entry point like any door.
 SHARED = {"web", "demo"}
 # Thin apps that deliver the domain to people and machines: one door each.
-DELIVERY = {"api", "portal", "backoffice", "doors", "transparency", "ops"}
+DELIVERY = {"api", "portal", "backoffice", "doors", "transparency", "ops", "open311"}
 # Wiring at the top (settings, URLs, the command line) may import anything.
 WIRING = {"settings", "urls", "cli", "wsgi", "__main__"}
 

@@ -28,6 +28,11 @@ Aduan's JSON API for mobile apps, partner systems and testers.
 * A report the caller may not see answers 404, whether or not it exists.
 * Every `POST` accepts an `Idempotency-Key` header (a random UUID per new request): a retry
   with the same key and body returns the first response and changes nothing.
+* Open311 GeoReport v2 clients (FixMyStreet, the `georeport` package, city apps) use
+  `/open311/v2/` instead: `discovery`, `services`, `services/{code}`, `requests` (GET, and
+  a form-encoded POST with an API client key as `api_key`), `requests/{id}`, `tokens/{token}`
+  and FixMyStreet's `servicerequestupdates`, each as `.json` or `.xml`, with the spec's error
+  arrays. It is its own door, described in docs/open311.md, not in this document.
 """
 
 # Swagger UI sets inline styles; the docs page alone may use them.

@@ -169,12 +169,14 @@ def client_call_audit(*, client: ApiClient, method: str, path: str, status: int)
 
 
 def client_report_submit(*, client: ApiClient, data, external_id: str = "",
-                         attachments: list = ()) -> tuple[object, str, bool]:
+                         attachments: list = (), extra: dict | None = None,
+                         ) -> tuple[object, str, bool]:
     """File a partner's report through the one intake entry point.
 
     Returns (report, pin, created). A repeat of the client's own ``external_id``
     returns the report filed the first time (no PIN: it was given once) and files
-    nothing; two racing repeats file one report.
+    nothing; two racing repeats file one report. ``extra`` is kept beside the link for
+    staff (what the partner sent that the report has no field for).
     """
     external_id = external_id.strip()
     if external_id:
@@ -184,7 +186,8 @@ def client_report_submit(*, client: ApiClient, data, external_id: str = "",
     try:
         with transaction.atomic():
             report, pin = report_intake(data=data, attachments=attachments)
-            ClientReport.objects.create(client=client, external_id=external_id, report=report)
+            ClientReport.objects.create(client=client, external_id=external_id, report=report,
+                                        extra=extra or {})
     except IntegrityError:
         existing = _client_report(client, external_id) if external_id else None
         if existing is None:

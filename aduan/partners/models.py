@@ -98,6 +98,9 @@ class ClientReport(models.Model):
     report = models.OneToOneField("reports.Report", on_delete=models.CASCADE,
                                   related_name="partner_link")
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the partner sent beyond the report's own fields (Open311: media_url, device_id,
+    # account_id): for staff, never published, never fetched (ADR 0016).
+    extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "external_id"],

@@ -146,6 +146,12 @@ class Report(models.Model):
                          name="report_public_regency_idx"),
             models.Index(fields=["status", "-published_at"], condition=PUBLIC_Q,
                          name="report_public_status_idx"),
+            # Open311 GET requests: public reports by requested_datetime (received_at), newest
+            # first, optionally of one service (category); ADR 0016.
+            models.Index(fields=["-received_at", "-id"], condition=PUBLIC_Q,
+                         name="report_open311_idx"),
+            models.Index(fields=["category", "-received_at", "-id"], condition=PUBLIC_Q,
+                         name="report_open311_category_idx"),
             models.Index(fields=["holder", "status", "received_at"], name="report_holder_queue_idx"),
             models.Index(fields=["status", "received_at"], name="report_status_queue_idx"),
             models.Index(fields=["reporter", "-created_at"], name="report_reporter_idx"),

@@ -200,3 +200,16 @@ def attachments_for(report: Report, view: View, caller: Caller | None = None) ->
 def _with_report(attachment: Attachment, report: Report) -> Attachment:
     attachment.report = report  # already loaded: saves a query per row
     return attachment
+
+
+# About a kilometre: the public learns the neighbourhood of a report, never the exact pin
+# (a pin on a house can name the person who lives there).
+PUBLIC_COORDINATE_PLACES = 2
+
+
+def public_coordinates(latitude, longitude) -> tuple[float | None, float | None]:
+    """A public report's location as the public may see it (rounded), or (None, None)."""
+    if latitude is None or longitude is None:
+        return None, None
+    return (round(float(latitude), PUBLIC_COORDINATE_PLACES),
+            round(float(longitude), PUBLIC_COORDINATE_PLACES))
