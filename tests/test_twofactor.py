@@ -212,3 +212,19 @@ def test_the_cli_resets_a_lost_second_factor(cast):
     call_command("twofactor", "reset", "admin_a")
     _client, response = password_login("admin_a")
     assert response["Location"] == "/kantor/verifikasi/daftar/"
+
+
+def test_a_staff_account_with_two_factor_cannot_log_in_on_the_portal(cast):
+    client = Client()
+    response = client.post("/akun/masuk/", {"login": "admin_a", "password": PASSWORD})
+    assert response.status_code == 422 and "/kantor/" in text(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_second_step_pages_keep_the_csp(cast):
+    from webutil import csp_nonce_ok
+
+    client, _response = password_login("admin_a")
+    enrolment = client.get("/kantor/verifikasi/daftar/")
+    assert enrolment.status_code == 200 and csp_nonce_ok(enrolment)
+    assert 'src="/static/aduan/passkey.js"' in text(enrolment)
