@@ -11,9 +11,14 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "production.env.example"
 
 
+def _clean_env() -> dict:
+    # Nothing from the test process (its ADUAN_*, DATABASE_URL, or the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE) leaks into the configuration under test.
+    return {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
+
+
 def _production_env(tmp_path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("ADUAN_", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"))}
+    env = _clean_env()
     for line in EXAMPLE.read_text().splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             name, _sep, value = line.partition("=")
@@ -41,8 +46,7 @@ def test_an_https_site_gets_secure_cookies_and_hsts_by_default(tmp_path):
     show = ("from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, "
             "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)")
     shell = ("shell", "--no-imports", "-c", show)
-    base = {k: v for k, v in os.environ.items() if not k.startswith("ADUAN_")}
-    base["ADUAN_VAR_DIR"] = str(tmp_path)
+    base = {**_clean_env(), "ADUAN_VAR_DIR": str(tmp_path)}
     https = _aduan({**base, "ADUAN_SITE_URL": "https://aduan.example.go.id"}, *shell)
     assert https.stdout.split() == ["True", "True", "31536000", "True"], https.stderr
     plain = _aduan({**base, "ADUAN_SITE_URL": "http://127.0.0.1:8000"}, *shell)
@@ -54,7 +58,7 @@ def test_an_https_site_gets_secure_cookies_and_hsts_by_default(tmp_path):
 
 
 def test_a_mistyped_two_factor_role_stops_the_checks(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ADUAN_")}
-    env.update(ADUAN_VAR_DIR=str(tmp_path), ADUAN_2FA_ROLES="national_admin,agency_admn")
+    env = {**_clean_env(), "ADUAN_VAR_DIR": str(tmp_path),
+           "ADUAN_2FA_ROLES": "national_admin,agency_admn"}
     result = _aduan(env, "check")
     assert result.returncode != 0 and "agency_admn" in result.stderr

@@ -12,7 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user, user_has_device
+from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aduan.agencies.models import Membership
@@ -43,7 +43,7 @@ def two_factor_required(user) -> bool:
     if roles and Membership.objects.filter(user=user, role__in=roles,
                                            agency__active=True).exists():
         return True
-    return user_has_device(user)
+    return has_second_factor(user)
 
 
 def has_second_factor(user) -> bool:
