@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",
     "aduan.accounts",
     "aduan.agencies",
@@ -181,6 +183,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A staff session that still owes its second factor is anonymous everywhere but the
+    # second step itself (ADR 0010).
+    "aduan.web.twofactor.TwoFactorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: replays the first answer to a retried POST under /api/v1 (Idempotency-Key).
@@ -264,6 +270,18 @@ SESSION_SAVE_EVERY_REQUEST = False
 # Session cookies die with the browser: a citizen's PIN-unlocked reports on a shared
 # computer are not there for the next person who opens it.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Staff two-factor login (ADR 0010): roles that must use a second factor (TOTP, a passkey
+# or a recovery code); anyone who enrolled a device is asked for it too.
+TWO_FACTOR_ROLES = env_list("ADUAN_2FA_ROLES", ["national_admin", "agency_admin", "liaison"])
+OTP_TOTP_ISSUER = env_str("ADUAN_2FA_ISSUER", "Aduan")
+# django-otp's own exponential back-off would let anyone who knows a password lock its
+# owner out; the second step is counted by accounts.ratelimit instead (then proof-of-work).
+OTP_TOTP_THROTTLE_FACTOR = 0
+# WebAuthn relying party: the host and origin staff use (from ADUAN_SITE_URL by default).
+WEBAUTHN_RP_ID = env_str("ADUAN_WEBAUTHN_RP_ID") or (urlsplit(SITE_URL).hostname or "localhost")
+WEBAUTHN_ORIGINS = env_list("ADUAN_WEBAUTHN_ORIGINS", [
+    f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}"])
 
 # --- Internationalisation -----------------------------------------------------
 
@@ -411,9 +429,18 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", False)
+# A site served over https gets Secure cookies and HSTS unless told otherwise.
+_HTTPS_SITE = urlsplit(SITE_URL).scheme == "https"
+SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", _HTTPS_SITE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("ADUAN_SSL_REDIRECT", False)
+# Health probes from a load balancer come over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# HSTS: a year on an https site by default (0 turns it off); browsers then refuse plain
+# http for this host. Preload is the operator's decision (it is hard to undo).
+SECURE_HSTS_SECONDS = env_int("ADUAN_HSTS_SECONDS", 365 * 24 * 3600 if _HTTPS_SITE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ADUAN_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("ADUAN_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
     "ADUAN_BEHIND_TLS_PROXY", False) else None
 

@@ -23,6 +23,9 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Routing runs when a test asks for it (tests/test_routing_*), not behind every submit.
     settings.ADUAN = {**settings.ADUAN, "ROUTING": "off"}
+    # The cast logs in with force_login; tests/test_twofactor*.py turn the staff second
+    # factor on (the production default: national admins, agency admins, liaisons).
+    settings.TWO_FACTOR_ROLES = []
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +76,7 @@ def api():
 def _member(username, agency, role, email=""):
     user, _created = staff_add(username=username, agency_code=agency, role=role,
                                password=PASSWORD, email=email)
-    return Member(user, token_create(user=user), caller_for_user(user))
+    return Member(user, token_create(user=user, from_cli=True), caller_for_user(user))
 
 
 @dataclass
@@ -101,7 +104,8 @@ def cast(db):
         leader_a=_member("leader_a", "pemkot-surabaya", Role.LEADER),
         supervisor=_member("supervisor", "ombudsman", Role.SUPERVISOR),
         auditor=_member("auditor", "pemkot-surabaya", Role.AUDITOR),
-        citizen=Member(citizen, token_create(user=citizen), caller_for_user(citizen)),
+        citizen=Member(citizen, token_create(user=citizen, from_cli=True),
+                       caller_for_user(citizen)),
     )
 
 

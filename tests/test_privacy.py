@@ -40,7 +40,7 @@ def expected_view(viewer: str, confidential: bool) -> str | None:
 def world(cast, api):
     other = get_user_model().objects.create_user("other", "other@contoh.id", PASSWORD)
     tokens = {
-        "nobody": {}, "other_citizen": {"token": token_create(user=other)},
+        "nobody": {}, "other_citizen": {"token": token_create(user=other, from_cli=True)},
         "reporter_account": {"token": cast.citizen.token},
         **{name: {"token": getattr(cast, name).token}
            for name in ("national", "admin_a", "leader_a", "admin_b", "unit_a", "supervisor",

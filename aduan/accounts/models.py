@@ -1,4 +1,4 @@
-"""Users (staff and reporters), API tokens and the audit log."""
+"""Users (staff and reporters), API tokens, second factors and the audit log."""
 
 import hashlib
 import secrets
@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class User(AbstractUser):
@@ -63,6 +65,9 @@ class AuditEntry(models.Model):
         CLIENT_CREATED = "client_created", _("API client created")
         CLIENT_CHANGED = "client_changed", _("API client key rotated or revoked")
         CLIENT_CALL = "client_call", _("API call by a partner system")
+        TWO_FACTOR_ADDED = "two_factor_added", _("Second factor added")
+        TWO_FACTOR_REMOVED = "two_factor_removed", _("Second factor removed")
+        RECOVERY_CODES_NEW = "recovery_codes_new", _("New recovery codes")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
@@ -90,3 +95,63 @@ class RateCounter(models.Model):
     key = models.CharField(max_length=120, primary_key=True)
     count = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(db_index=True)
+
+
+# --- second factors (django-otp devices besides its TOTP plugin; ADR 0010) ------------
+
+
+class RecoveryCodeSet(Device):
+    """A user's one-time recovery codes, as one django-otp device.
+
+    Only SHA-256 hashes are kept: each code carries 80 random bits, so a fast hash
+    cannot be reversed by trying codes, and one indexed look-up checks a code.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery codes"
+
+    def verify_token(self, token) -> bool:
+        # One conditional UPDATE: two requests with the same code cannot both succeed.
+        used = self.codes.filter(code_hash=hash_token(normalize_recovery_code(token)),
+                                 used_at__isnull=True).update(used_at=timezone.now())
+        return used == 1
+
+    def codes_left(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+def normalize_recovery_code(raw) -> str:
+    return "".join(ch for ch in str(raw or "").upper() if ch.isalnum())
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeSet, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "code_hash"],
+                                               name="recovery_code_unique")]
+
+
+class WebAuthnCredential(Device):
+    """A passkey or security key registered through WebAuthn (verified by py_webauthn)."""
+
+    credential_id = models.BinaryField(max_length=1023)
+    # The credential id as base64url, unique and indexed (BinaryField cannot be).
+    credential_key = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    aaguid = models.CharField(max_length=36, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = "WebAuthn credential"
+
+    def verify_token(self, token) -> bool:
+        # Verified by an assertion (accounts.webauthn), never by a typed token.
+        return False

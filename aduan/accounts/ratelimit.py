@@ -30,6 +30,8 @@ DEFAULT_LIMITS = {
     "pin_client": (30, 3600),      # PIN tries per client address
     "login_account": (10, 900),    # wrong passwords per account name
     "login_client": (30, 3600),    # wrong passwords per client address
+    "otp_account": (5, 900),       # second-step codes per account (TOTP, recovery, passkey)
+    "otp_client": (30, 3600),      # second-step codes per client address
     "submit_client": (10, 3600),   # web submissions per client address (then a check)
     "submit_api_client": (60, 3600),  # API submissions per client address (then 429)
     "submit_identity": (20, 86400),   # submissions per reporter e-mail, phone or account

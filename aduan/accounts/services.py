@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.agencies.models import Agency, AgencyKind, Membership, Role
@@ -55,13 +56,33 @@ def staff_add(*, username: str, agency_code: str, role: str, password: str | Non
     return user, created
 
 
-def token_create(*, user, name: str = "", actor=None) -> str:
-    """Create an API token for ``user``; return the raw token (it is not stored)."""
+def token_create(*, user, name: str = "", actor=None, verified_device=None,
+                 from_cli: bool = False) -> str:
+    """Create an API token for ``user``; return the raw token (it is not stored).
+
+    Only the operator's command line (``from_cli``) or a session whose second factor
+    ``verified_device`` belongs to the user may create one: a stolen password alone
+    must not mint a credential that outlives the session.
+    """
+    if not from_cli and (verified_device is None or verified_device.user_id != user.pk):
+        raise Forbidden(_("Creating an API token needs a login with a second factor."),
+                        code="second_factor_required")
     raw = ApiToken.new_raw()
     ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:12])
     AuditEntry.objects.create(actor=actor, action=AuditEntry.Action.TOKEN_CREATED,
                               target=user.get_username(), detail={"name": name})
     return raw
+
+
+def tokens_list(user) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-pk"))
+
+
+def token_revoke(*, user, token_id: int) -> None:
+    """Revoke one of the user's own tokens (404 for anyone else's)."""
+    if not ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()):
+        raise NotFound()
 
 
 # --- reporter accounts ---------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from aduan.accounts.models import AuditEntry, User
 from aduan.agencies.models import Agency, Category, Membership, ReferenceDataset, Region
@@ -98,6 +99,10 @@ class NationalAdminSite(admin.AdminSite):
 
     def adopt_default_registry(self):
         for model, model_admin in admin.site._registry.items():
+            # Second factors (TOTP keys) are no table to browse: each staff member
+            # manages their own at /kantor/keamanan/, an operator resets with the CLI.
+            if issubclass(model, Device):
+                continue
             if model not in self._registry:
                 self.register(model, type(model_admin))
 

@@ -154,3 +154,24 @@ class SimulatorForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
     public = forms.BooleanField(label=_("On X: a public tweet mentioning the account "
                                         "(otherwise a direct message)"), required=False)
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=40,
+                           help_text=_("The 6 digits your authenticator app shows, or one of "
+                                       "your recovery codes."),
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                         "autocapitalize": "none",
+                                                         "inputmode": "text"}))
+
+
+class TotpEnrolForm(forms.Form):
+    code = forms.CharField(label=_("Code from the app"), max_length=12,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                         "inputmode": "numeric"}))
+    name = forms.CharField(label=_("Name of this device"), max_length=64, required=False,
+                           help_text=_("E.g. \"HP kantor\"; helps you tell devices apart."))
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("What the token is for"), max_length=100, required=False)

@@ -16,10 +16,13 @@ from aduan.errors import InvalidInput, RateLimited
 from aduan.reports.access import caller_for_user
 from aduan.reports.models import ReportEvent
 from aduan.reports.selectors import queue_counts, queues_for, report_queue
+from aduan.accounts.twofactor import two_factor_required
 from aduan.web.helpers import challenge_context
+from aduan.web.twofactor import pending_user
 
 from ..forms import StaffLoginForm
 from .base import staff_required
+from .twofactor import after_password
 
 QUEUE_LABELS = {
     "verify": gettext_lazy("To verify and dispatch"),
@@ -45,6 +48,7 @@ def _login_error(request, form) -> str | None:
     if not caller_for_user(user).is_staff_member:
         return _("This account has no staff role. Citizens log in on the portal.")
     login(request, user)
+    request.aduan_logged_in = user
     return None
 
 
@@ -52,6 +56,8 @@ def _login(request):
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         error = _login_error(request, form)
+        if error is None and two_factor_required(request.aduan_logged_in):
+            return after_password(request, request.aduan_logged_in)
         if error is None:
             target = request.POST.get("next", "")
             if url_has_allowed_host_and_scheme(target, {request.get_host()}):
@@ -64,6 +70,8 @@ def _login(request):
 
 
 def home(request):
+    if pending_user(request) is not None:
+        return redirect("backoffice:second_step")
     if not caller_for_user(request.user).is_staff_member:
         return _login(request)
     return _dashboard(request)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aduan.accounts.login import account_authenticate
 from aduan.accounts.ratelimit import client_key, rate_exceeded
 from aduan.accounts.services import reporter_register, user_for_login
+from aduan.accounts.twofactor import two_factor_required
 from aduan.errors import InvalidInput, RateLimited
 from aduan.push.vapid import vapid_public_key
 from aduan.reports.access import caller_for_user
@@ -63,6 +64,10 @@ def _login_error(request, form) -> str | None:
         return str(exc.message)
     if user is None:
         return _("The e-mail address or the password is not right.")
+    if two_factor_required(user):
+        # Its second step lives in the back office; a session here would only be anonymous.
+        return _("This is a staff account with two-step verification: log in at the back "
+                 "office (/kantor/).")
     login(request, user)
     return None
 

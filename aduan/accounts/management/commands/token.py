@@ -19,6 +19,6 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user {username!r}.")
-        raw = token_create(user=user, name=name)
+        raw = token_create(user=user, name=name, from_cli=True)
         self.stdout.write("Token created; it is shown only once:")
         self.stdout.write(raw)
