@@ -279,9 +279,38 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+def _attachment_storage() -> dict:
+    """Where attachments live: the local folder (default) or an S3-compatible bucket.
+
+    The bucket stays private: downloads stream through the app, which checks access
+    (docs/adr/0013-storage-backup-search.md), so no object is ever public or signed out.
+    """
+    kind = env_choice("ADUAN_STORAGE", "local", ("local", "s3"))
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": env_str("ADUAN_MEDIA_DIR", str(VAR_DIR / "media"))}}
+    bucket = env_str("ADUAN_S3_BUCKET")
+    if not bucket:
+        raise ImproperlyConfigured("ADUAN_STORAGE=s3 needs ADUAN_S3_BUCKET")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("ADUAN_S3_ENDPOINT") or None,
+        "region_name": env_str("ADUAN_S3_REGION") or None,
+        "access_key": env_secret("ADUAN_S3_ACCESS_KEY") or None,
+        "secret_key": env_secret("ADUAN_S3_SECRET_KEY") or None,
+        "location": env_str("ADUAN_S3_PREFIX"),
+        # Names are random already; never replace an object that happens to exist.
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+    }}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(VAR_DIR / "media")}},
+    "default": _attachment_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

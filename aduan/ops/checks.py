@@ -7,7 +7,7 @@ data about reports or people, because ``/health/ready`` needs no login.
 import uuid
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -24,9 +24,10 @@ def database() -> tuple[bool, str]:
 
 def storage() -> tuple[bool, str]:
     """Write and delete a tiny probe file where attachments go (folder or bucket)."""
-    name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
-    default_storage.delete(name)
-    return True, type(default_storage).__name__
+    store = storages["default"]
+    name = store.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    store.delete(name)
+    return True, type(store).__name__
 
 
 def worker() -> tuple[bool, str]:
