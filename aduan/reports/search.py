@@ -60,7 +60,7 @@ def _pg_search(queryset: QuerySet, text: str) -> QuerySet:
         ids = [row[0] for row in cursor.fetchall()]
     if len(ids) <= cap:
         # One array parameter, not thousands of placeholders.
-        return queryset.filter(RawSQL('"reports_report"."id" = ANY(%s)', [ids],
+        return queryset.filter(RawSQL('"reports_report"."id" = ANY(%s::bigint[])', [ids],
                                       output_field=BooleanField())) if ids else queryset.none()
     return queryset.filter(pk__in=RawSQL(_PG_MATCH, [text]))
 
