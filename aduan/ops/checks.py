@@ -23,8 +23,13 @@ def database() -> tuple[bool, str]:
 
 
 def storage() -> tuple[bool, str]:
-    """Write and delete a tiny probe file where attachments go (folder or bucket)."""
+    """Can attachments be stored? The folder gets a probe file written and deleted; a bucket
+    is asked HEAD (reachable, exists, our keys accepted): probe objects written every few
+    seconds by each load balancer would pile up as versions in a versioned bucket."""
     store = storages["default"]
+    if hasattr(store, "bucket_name"):
+        store.connection.meta.client.head_bucket(Bucket=store.bucket_name)
+        return True, type(store).__name__
     name = store.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     store.delete(name)
     return True, type(store).__name__
