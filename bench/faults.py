@@ -70,13 +70,13 @@ CHECKS = {
     "messages not sent":
         "SELECT count(*) FROM channels_outboundmessage WHERE status <> 'sent'",
     "tasks due and still waiting (READY)":
-        "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status = 'READY' "
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY' "
         "AND (run_after IS NULL OR run_after <= now())",
     # django-tasks-db does not reclaim the task a killed worker held: its row stays RUNNING.
     # The work is not lost: the safety nets re-kick routing and the outbox from the reports'
     # and messages' own state.
     "task rows left RUNNING (held by a killed worker)":
-        "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status = 'RUNNING'",
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'",
 }
 
 
@@ -108,11 +108,13 @@ def main() -> None:
     try:
         env = intake.prepare("postgres", workdir)
         env["ADUAN_RATE_LIMITS"] = "off"
+        # Two servers on one small machine: two gunicorn processes each, not 2 x cores + 1.
+        env.setdefault("ADUAN_WEB_WORKERS", "2")
         ports = [intake.free_port(), intake.free_port()]
         for port in ports:
             servers[port] = start(env, port)
         for port in ports:
-            intake.wait_for(port)
+            intake.wait_for(port, timeout=300)
         results: dict = {}
         started = time.perf_counter()
         loader = threading.Thread(target=load, args=(ports, args.n, args.c, results))
@@ -127,7 +129,7 @@ def main() -> None:
             kills += 1
             servers[ports[0]].wait(timeout=60)  # serve stops its gunicorn when a child dies
             servers[ports[0]] = start(env, ports[0])
-            intake.wait_for(ports[0])
+            intake.wait_for(ports[0], timeout=300)
         loader.join()
         elapsed = time.perf_counter() - started
         acknowledged = results.get("acknowledged", [])
