@@ -57,6 +57,7 @@ bench: install-dev
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/open311.py
+	$(BIN)/python bench/search.py
 
 lock:
 	$(BIN)/pip install -q pip-tools

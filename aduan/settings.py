@@ -118,7 +118,7 @@ VAR_DIR = Path(env_str("ADUAN_VAR_DIR") or _default_var_dir())
 
 
 def _secret_key() -> str:
-    key = env_str("ADUAN_SECRET_KEY")
+    key = env_secret("ADUAN_SECRET_KEY")
     if key:
         return key
     # Embedded default: a random key kept in var/, so sessions and PIN hashes
@@ -216,7 +216,7 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 
-DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'aduan.sqlite3'}"
+DATABASE_URL = env_secret("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'aduan.sqlite3'}"
 try:
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("ADUAN_DB_CONN_MAX_AGE", 60))
 except ValueError as exc:
@@ -307,9 +307,38 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+def _attachment_storage() -> dict:
+    """Where attachments live: the local folder (default) or an S3-compatible bucket.
+
+    The bucket stays private: downloads stream through the app, which checks access
+    (docs/adr/0013-storage-backup-search.md), so no object is ever public or signed out.
+    """
+    kind = env_choice("ADUAN_STORAGE", "local", ("local", "s3"))
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": env_str("ADUAN_MEDIA_DIR", str(VAR_DIR / "media"))}}
+    bucket = env_str("ADUAN_S3_BUCKET")
+    if not bucket:
+        raise ImproperlyConfigured("ADUAN_STORAGE=s3 needs ADUAN_S3_BUCKET")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("ADUAN_S3_ENDPOINT") or None,
+        "region_name": env_str("ADUAN_S3_REGION") or None,
+        "access_key": env_secret("ADUAN_S3_ACCESS_KEY") or None,
+        "secret_key": env_secret("ADUAN_S3_SECRET_KEY") or None,
+        "location": env_str("ADUAN_S3_PREFIX"),
+        # Names are random already; never replace an object that happens to exist.
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+    }}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(VAR_DIR / "media")}},
+    "default": _attachment_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -372,7 +401,7 @@ ADUAN = {
     # Web push (VAPID, RFC 8292): the server's P-256 private key (PEM, or the raw key in
     # base64url); empty: made once and kept in var/vapid_private.pem. The subject is the
     # contact a push service may write to (mailto: or https:).
-    "VAPID_PRIVATE_KEY": env_str("ADUAN_VAPID_PRIVATE_KEY", ""),
+    "VAPID_PRIVATE_KEY": env_secret("ADUAN_VAPID_PRIVATE_KEY", ""),
     "VAPID_SUBJECT": env_str("ADUAN_VAPID_SUBJECT", "mailto:admin@aduan.localhost"),
     # Abuse limits on channel doors ("off" disables every rate limit): messages per contact
     # per hour, and per door per minute. Messages over a limit are kept, answered once, and
@@ -388,26 +417,26 @@ ADUAN = {
 # --- Channel doors (each is off, answering 404, until its settings are given) ------
 
 CHANNEL_DOORS = {
-    "sms": {"SECRET": env_str("ADUAN_SMS_GATEWAY_SECRET"),
+    "sms": {"SECRET": env_secret("ADUAN_SMS_GATEWAY_SECRET"),
             "URL": env_str("ADUAN_SMS_GATEWAY_URL")},
     "twilio": {"ACCOUNT_SID": env_str("ADUAN_TWILIO_ACCOUNT_SID"),
-               "AUTH_TOKEN": env_str("ADUAN_TWILIO_AUTH_TOKEN"),
+               "AUTH_TOKEN": env_secret("ADUAN_TWILIO_AUTH_TOKEN"),
                "FROM": env_str("ADUAN_TWILIO_FROM"),
                "API_BASE": env_str("ADUAN_TWILIO_API_BASE", "https://api.twilio.com")},
-    "whatsapp": {"VERIFY_TOKEN": env_str("ADUAN_WHATSAPP_VERIFY_TOKEN"),
-                 "APP_SECRET": env_str("ADUAN_WHATSAPP_APP_SECRET"),
-                 "TOKEN": env_str("ADUAN_WHATSAPP_TOKEN"),
+    "whatsapp": {"VERIFY_TOKEN": env_secret("ADUAN_WHATSAPP_VERIFY_TOKEN"),
+                 "APP_SECRET": env_secret("ADUAN_WHATSAPP_APP_SECRET"),
+                 "TOKEN": env_secret("ADUAN_WHATSAPP_TOKEN"),
                  "PHONE_NUMBER_ID": env_str("ADUAN_WHATSAPP_PHONE_NUMBER_ID"),
                  "API_BASE": env_str("ADUAN_WHATSAPP_API_BASE",
                                      "https://graph.facebook.com/v23.0"),
                  # Sent instead of free text outside the 24-hour window (an approved template).
                  "TEMPLATE": env_str("ADUAN_WHATSAPP_TEMPLATE", "aduan_update"),
                  "TEMPLATE_LANGUAGE": env_str("ADUAN_WHATSAPP_TEMPLATE_LANGUAGE", "id")},
-    "telegram": {"BOT_TOKEN": env_str("ADUAN_TELEGRAM_BOT_TOKEN"),
-                 "SECRET_TOKEN": env_str("ADUAN_TELEGRAM_SECRET_TOKEN"),
+    "telegram": {"BOT_TOKEN": env_secret("ADUAN_TELEGRAM_BOT_TOKEN"),
+                 "SECRET_TOKEN": env_secret("ADUAN_TELEGRAM_SECRET_TOKEN"),
                  "API_BASE": env_str("ADUAN_TELEGRAM_API_BASE", "https://api.telegram.org")},
-    "x": {"CONSUMER_SECRET": env_str("ADUAN_X_CONSUMER_SECRET"),
-          "ACCESS_TOKEN": env_str("ADUAN_X_ACCESS_TOKEN"),
+    "x": {"CONSUMER_SECRET": env_secret("ADUAN_X_CONSUMER_SECRET"),
+          "ACCESS_TOKEN": env_secret("ADUAN_X_ACCESS_TOKEN"),
           "HANDLE": env_str("ADUAN_X_HANDLE").lstrip("@"),
           "HASHTAG": env_str("ADUAN_X_HASHTAG", "lapor").lstrip("#"),
           "API_BASE": env_str("ADUAN_X_API_BASE", "https://api.x.com")},
@@ -415,7 +444,7 @@ CHANNEL_DOORS = {
               "IMAP_HOST": env_str("ADUAN_IMAP_HOST"),
               "IMAP_PORT": env_int("ADUAN_IMAP_PORT", 993),
               "IMAP_USER": env_str("ADUAN_IMAP_USER"),
-              "IMAP_PASSWORD": env_str("ADUAN_IMAP_PASSWORD"),
+              "IMAP_PASSWORD": env_secret("ADUAN_IMAP_PASSWORD"),
               # The SMTP listener (`aduan mail serve`, started by `aduan serve` when set).
               "LISTEN": env_listen("ADUAN_MAIL_LISTEN"),
               "MAX_BYTES": env_int("ADUAN_MAIL_MAX_MB", 25) * 1024 * 1024},
@@ -490,7 +519,7 @@ elif _EMAIL == "smtp":
         "host": env_str("ADUAN_SMTP_HOST", "localhost"),
         "port": env_int("ADUAN_SMTP_PORT", 587),
         "username": env_str("ADUAN_SMTP_USER"),
-        "password": env_str("ADUAN_SMTP_PASSWORD"),
+        "password": env_secret("ADUAN_SMTP_PASSWORD"),
         "use_tls": env_bool("ADUAN_SMTP_TLS", True),
         "timeout": env_int("ADUAN_SMTP_TIMEOUT", 20),
     }}

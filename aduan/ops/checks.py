@@ -7,7 +7,7 @@ data about reports or people, because ``/health/ready`` needs no login.
 import uuid
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -23,10 +23,16 @@ def database() -> tuple[bool, str]:
 
 
 def storage() -> tuple[bool, str]:
-    """Write and delete a tiny probe file where attachments go (folder or bucket)."""
-    name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
-    default_storage.delete(name)
-    return True, type(default_storage).__name__
+    """Can attachments be stored? The folder gets a probe file written and deleted; a bucket
+    is asked HEAD (reachable, exists, our keys accepted): probe objects written every few
+    seconds by each load balancer would pile up as versions in a versioned bucket."""
+    store = storages["default"]
+    if hasattr(store, "bucket_name"):
+        store.connection.meta.client.head_bucket(Bucket=store.bucket_name)
+        return True, type(store).__name__
+    name = store.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    store.delete(name)
+    return True, type(store).__name__
 
 
 def worker() -> tuple[bool, str]:
