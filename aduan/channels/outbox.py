@@ -16,7 +16,7 @@ from django.utils import timezone
 from aduan.reports.training import training_mode
 
 from .models import OutboundMessage, OutboundStatus
-from .transports import PermanentFailure, transport_for
+from .transports import PermanentFailure, retry_window, transport_for
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +51,20 @@ def _send(message: OutboundMessage) -> str:
     return sender(message) or ""
 
 
+def _gives_up(message: OutboundMessage, attempts: int, now: datetime) -> bool:
+    window = retry_window(message.channel)
+    if window is not None:
+        return now + backoff(attempts) > message.created_at + window
+    return attempts >= MAX_ATTEMPTS
+
+
 def _record(message: OutboundMessage, now: datetime, error: Exception | None,
             reference: str = "") -> None:
     attempts = message.attempts + 1
     if error is None:
         changes = {"status": OutboundStatus.SENT, "sent_at": now, "last_error": "",
                    "provider_ref": reference[:120]}
-    elif attempts >= MAX_ATTEMPTS or isinstance(error, PermanentFailure):
+    elif _gives_up(message, attempts, now) or isinstance(error, PermanentFailure):
         changes = {"status": OutboundStatus.FAILED, "last_error": str(error)[:500]}
     else:
         changes = {"next_attempt_at": now + backoff(attempts), "last_error": str(error)[:500]}

@@ -121,7 +121,9 @@ class WebhookEndpoint(models.Model):
     secret = models.CharField(max_length=100)
     event_types = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Failed deliveries in a row, and since when the endpoint has failed without a success.
     failures = models.PositiveIntegerField(default=0)
+    failing_since = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     pause_reason = models.CharField(max_length=500, blank=True)
 
