@@ -1,0 +1,69 @@
+"""/api/v1/changes: the changes feed, for partners that missed webhooks (or use none)."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import ConfigDict, Field
+
+from aduan.errors import Forbidden, Unauthenticated
+from aduan.partners.feed import MAX_LIMIT, feed_page
+from aduan.reports.access import changes_feed_allowed
+
+from .auth import resolve_caller
+from .schemas import Error
+
+router = Router(tags=["partners"])
+
+
+class ChangesQuery(Schema):
+    model_config = ConfigDict(extra="forbid")
+    after: str = Field("", max_length=40, description="The `next` cursor of the last page; "
+                       "empty for the start of the feed")
+    limit: int = Field(100, description=f"Events per page, 1 to {MAX_LIMIT}")
+
+
+class Holder(Schema):
+    code: str
+    name: str
+
+
+class EventReport(Schema):
+    tracking_id: str
+    status: str
+    category: str | None
+    holder: Holder | None
+    external_id: str | None = Field(None, description="Your id for it, if you submitted it")
+    title: str | None = Field(None, description="With `reports:read` on a report your agency "
+                              "holds or held")
+
+
+class FeedEvent(Schema):
+    id: str = Field(description="Unique and stable: the same id as the webhook delivery "
+                    "(header X-Aduan-Event-Id); de-duplicate on it")
+    type: str = Field(description="report.received, report.dispatched, report.responded, "
+                      "report.closed, report.escalated, or report.<action> for other steps")
+    created_at: str
+    report: EventReport
+    message: str = Field(description="The step's text, as far as you may read it")
+
+
+class ChangesOut(Schema):
+    events: list[FeedEvent]
+    next: str = Field(description="Send as `after` next time (also when `events` is empty)")
+    has_more: bool
+
+
+@router.get("/changes", response={200: ChangesOut, 401: Error, 403: Error, 422: Error},
+            summary="Report events in commit order, after a cursor")
+def changes(request: HttpRequest, params: Query[ChangesQuery]):
+    """Events of the reports your agency holds or held (and those you submitted), in the
+    order they were committed: a page never skips or repeats an event, even one whose
+    transaction committed late. Needs an API client key with `reports:read`, or a national
+    admin's token."""
+    caller = resolve_caller(request)
+    if caller.user is None:
+        raise Unauthenticated()
+    if not changes_feed_allowed(caller):
+        raise Forbidden(_("The changes feed needs an API client with the reports:read scope, "
+                          "or a national admin."), code="scope_missing")
+    return feed_page(caller, after=params.after, limit=params.limit)
