@@ -129,8 +129,10 @@ def reference_data_after_flush(django_db_blocker):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run the browser tests last: their live server leaves a flushed database behind."""
-    items.sort(key=lambda item: "/browser/" in str(item.fspath))
+    """Run the browser tests (and others with a live server) last: the live server leaves a
+    flushed database behind."""
+    items.sort(key=lambda item: "/browser/" in str(item.fspath)
+               or "live_server" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(autouse=True)
