@@ -158,3 +158,15 @@ def _fresh_live_stats():
 
     cache.delete_pattern("stats:*") if hasattr(cache, "delete_pattern") else cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_webhook_endpoints():
+    # The worker keeps endpoints a few seconds; test databases reuse their ids.
+    from aduan.lib import outbound_http
+    from aduan.partners.deliveries import endpoints_forget
+
+    endpoints_forget()
+    yield
+    endpoints_forget()
+    outbound_http.close_all()

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 CLAIM = timedelta(minutes=5)
 BATCH = 50
+RECORD_EVERY = 50
 
 
 def backoff(attempts: int) -> timedelta:
@@ -78,6 +79,7 @@ def outbox_deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> di
     counts = {"sent": 0, "retry": 0, "skipped": 0}
     batch = _claim(now, limit)
     training = bool(batch) and training_mode()
+    outcomes = []
     for message in batch:
         if training:
             OutboundMessage.objects.filter(pk=message.pk).update(
@@ -88,12 +90,25 @@ def outbox_deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> di
             reference = _send(message)
         except Exception as exc:  # any failure of the provider means: try again later
             logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
-            _record(message, timezone.now(), exc)
+            outcomes.append((message, timezone.now(), exc, ""))
             counts["retry"] += 1
         else:
-            _record(message, timezone.now(), None, reference)
+            outcomes.append((message, timezone.now(), None, reference))
             counts["sent"] += 1
+        if len(outcomes) >= RECORD_EVERY:
+            _record_all(outcomes)
+    _record_all(outcomes)
     return counts
+
+
+def _record_all(outcomes: list) -> None:
+    # One commit for many outcomes: a commit per message made the disk's flush, not the
+    # sending, the limit. A crash before it leaves those messages claimed; they are sent
+    # again after the claim expires (delivery is at least once anyway).
+    with transaction.atomic():
+        for outcome in outcomes:
+            _record(*outcome)
+    outcomes.clear()
 
 
 def next_due_at() -> datetime | None:

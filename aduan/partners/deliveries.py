@@ -10,6 +10,7 @@ signed afresh at every attempt, so the timestamp is always current.
 
 import http.client
 import json
+import time
 from collections import defaultdict
 
 from django.utils import timezone
@@ -102,10 +103,35 @@ def _delivery(endpoint, event, links, untils) -> OutboundMessage | None:
         next_attempt_at=event.created_at)
 
 
+_endpoints: dict[int, tuple[float, WebhookEndpoint | None]] = {}
+ENDPOINT_TTL = 2.0
+
+
+def endpoints_forget() -> None:
+    _endpoints.clear()
+
+
+def _endpoint(pk) -> WebhookEndpoint | None:
+    """The endpoint, read at most every ``ENDPOINT_TTL`` seconds per worker process (a
+    removal is seen within that; its waiting deliveries are marked failed at once)."""
+    now = time.monotonic()
+    cached = _endpoints.get(pk)
+    # A paused or missing endpoint is read again every time: a resume counts at once.
+    if cached is None or cached[1] is None or cached[1].paused_at is not None \
+            or now - cached[0] > ENDPOINT_TTL:
+        endpoint = WebhookEndpoint.objects.select_related("client").filter(pk=pk).first()
+        cached = _endpoints[pk] = (now, endpoint)
+    return cached[1]
+
+
+def _failed(endpoint: WebhookEndpoint, error: str) -> None:
+    _endpoints.pop(endpoint.pk, None)
+    endpoint_failed(endpoint, error, timezone.now())
+
+
 def webhook_send(message: OutboundMessage) -> str:
     """POST one delivery, signed; the outbox retries what raises (for 24 hours)."""
-    endpoint = (WebhookEndpoint.objects.select_related("client")
-                .filter(pk=message.payload.get("endpoint")).first())
+    endpoint = _endpoint(message.payload.get("endpoint"))
     if endpoint is None or endpoint.client.revoked_at is not None:
         raise PermanentFailure("the webhook was removed or its client revoked")
     if endpoint.paused_at is not None:
@@ -118,13 +144,15 @@ def webhook_send(message: OutboundMessage) -> str:
         status = outbound_http.post(endpoint.url, body, headers,
                                     allow_private=private_allowed())
     except UnsafeAddress as exc:
-        endpoint_failed(endpoint, str(exc), timezone.now())
+        _failed(endpoint, str(exc))
         raise PermanentFailure(str(exc)) from None
     except (OSError, http.client.HTTPException) as exc:
-        endpoint_failed(endpoint, type(exc).__name__, timezone.now())
+        _failed(endpoint, type(exc).__name__)
         raise
     if not 200 <= status < 300:
-        endpoint_failed(endpoint, f"HTTP {status}", timezone.now())
+        _failed(endpoint, f"HTTP {status}")
         raise DeliveryFailed(f"HTTP {status}")
-    endpoint_succeeded(endpoint)
+    if endpoint.failures or endpoint.failing_since:
+        _endpoints.pop(endpoint.pk, None)
+        endpoint_succeeded(endpoint)
     return f"HTTP {status}"

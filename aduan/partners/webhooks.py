@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,12 +143,20 @@ def endpoint_succeeded(endpoint: WebhookEndpoint) -> None:
 
 def endpoint_failed(endpoint: WebhookEndpoint, error: str, now: datetime) -> None:
     """Count a failure; pause the endpoint after too many in a row or too long failing."""
-    since = endpoint.failing_since or now
-    failures = endpoint.failures + 1
-    changes = {"failures": F("failures") + 1, "failing_since": since}
-    if failures >= PAUSE_AFTER_FAILURES or now - since >= PAUSE_AFTER:
-        changes.update(paused_at=now, pause_reason=_(
-            "Paused after %(n)d failed deliveries in a row since %(since)s; last error: "
-            "%(error)s") % {"n": failures, "since": since.strftime("%Y-%m-%d %H:%M UTC"),
-                            "error": error[:200]})
-    WebhookEndpoint.objects.filter(pk=endpoint.pk, paused_at__isnull=True).update(**changes)
+    with transaction.atomic():
+        current = (WebhookEndpoint.objects.select_for_update()
+                   .filter(pk=endpoint.pk, paused_at__isnull=True).first())
+        if current is None:
+            return
+        current.failures += 1
+        current.failing_since = current.failing_since or now
+        fields = ["failures", "failing_since"]
+        if current.failures >= PAUSE_AFTER_FAILURES or now - current.failing_since >= PAUSE_AFTER:
+            current.paused_at = now
+            current.pause_reason = _(
+                "Paused after %(n)d failed deliveries in a row since %(since)s; last error: "
+                "%(error)s") % {"n": current.failures,
+                                "since": current.failing_since.strftime("%Y-%m-%d %H:%M UTC"),
+                                "error": error[:200]}
+            fields += ["paused_at", "pause_reason"]
+        current.save(update_fields=fields)
