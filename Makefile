@@ -56,6 +56,7 @@ bench: install-dev
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/stats.py
+	$(BIN)/python bench/partners.py
 
 lock:
 	$(BIN)/pip install -q pip-tools

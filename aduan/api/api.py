@@ -9,7 +9,7 @@ from ninja.openapi.docs import Swagger
 
 from aduan.errors import DomainError
 
-from . import errors, idempotency
+from . import changes, errors, idempotency
 from .changes import router as changes_router
 from .push import router as push_router
 from .reference import router as reference_router
@@ -77,6 +77,7 @@ def _schema(*args, **kwargs):
                       "description": "The PIN given when the report was submitted"},
     }
     schema["security"] = [{}, {"BearerToken": []}]
+    schema["webhooks"] = changes.webhook_document()
     return idempotency.document(schema)
 
 

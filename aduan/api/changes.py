@@ -67,3 +67,25 @@ def changes(request: HttpRequest, params: Query[ChangesQuery]):
         raise Forbidden(_("The changes feed needs an API client with the reports:read scope, "
                           "or a national admin."), code="scope_missing")
     return feed_page(caller, after=params.after, limit=params.limit)
+
+
+_HEADERS = {
+    "X-Aduan-Event-Id": "The event's id (also `id` in the body); de-duplicate on it",
+    "X-Aduan-Event-Type": "The event's type (also `type` in the body)",
+    "X-Aduan-Timestamp": "Unix seconds when this attempt was signed; refuse one more than "
+                         "five minutes from your clock",
+    "X-Aduan-Signature": "`sha256=<hex HMAC-SHA256(secret, timestamp + \".\" + raw body)>`",
+}
+
+
+def webhook_document() -> dict:
+    """The OpenAPI ``webhooks`` entry: what Aduan POSTs to a client's endpoint."""
+    return {"reportEvent": {"post": {
+        "summary": "A report event, POSTed to a client's webhook (see docs/partners.md)",
+        "parameters": [{"name": name, "in": "header", "required": True,
+                        "description": text, "schema": {"type": "string"}}
+                       for name, text in _HEADERS.items()],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/FeedEvent"}}}},
+        "responses": {"2XX": {"description": "Received; anything else is retried for 24 h"}},
+    }}}

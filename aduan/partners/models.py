@@ -138,7 +138,7 @@ class FeedEntry(models.Model):
     """One event in the changes feed.
 
     ``position`` is given when the writing transaction commits (see
-    ``feed.py`` and ADR 0005): rows are numbered in commit order, so a reader
+    ``feed.py`` and ADR 0015): rows are numbered in commit order, so a reader
     paging by position never skips a row committed late.
     """
 
