@@ -129,10 +129,14 @@ def reference_data_after_flush(django_db_blocker):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run the browser tests (and others with a live server) last: the live server leaves a
-    flushed database behind."""
-    items.sort(key=lambda item: "/browser/" in str(item.fspath)
-               or "live_server" in getattr(item, "fixturenames", ()))
+    """Run the browser tests last, then other live-server tests (which reload the reference
+    data themselves): a live server leaves a flushed database behind."""
+    def rank(item):
+        if "/browser/" in str(item.fspath):
+            return 1
+        return 2 if "live_server" in getattr(item, "fixturenames", ()) else 0
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(autouse=True)

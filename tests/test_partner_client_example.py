@@ -45,6 +45,11 @@ def test_the_reference_client_submits_receives_and_follows(live_server, _private
     from aduan.accounts.services import staff_add
     from aduan.agencies.models import Role
 
+    from aduan.agencies.models import Agency
+    from aduan.agencies.refdata import load_reference_data
+
+    if not Agency.objects.filter(pk="pemkot-surabaya").exists():
+        load_reference_data()  # a live-server test before this one flushed it
     example = _example()
     made = clients.client_create(name="Aplikasi Kota", agency_code="pemkot-surabaya",
                                  scopes="reports:submit,reports:read")
