@@ -412,6 +412,9 @@ ADUAN = {
     # How to run inbound channel messages: "task" (the worker, the default) or "inline"
     # (right after the provider's request commits; tests and the simulator).
     "CHANNELS": env_choice("ADUAN_CHANNELS", "task", ("task", "inline")),
+    # Partner webhooks may point at private or loopback addresses (tests, a closed network);
+    # off by default so a partner cannot aim the worker at the site's own network.
+    "WEBHOOKS_ALLOW_PRIVATE": env_bool("ADUAN_WEBHOOKS_ALLOW_PRIVATE", False),
 }
 
 # --- Channel doors (each is off, answering 404, until its settings are given) ------

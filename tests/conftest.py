@@ -133,8 +133,14 @@ def reference_data_after_flush(django_db_blocker):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run the browser tests last: their live server leaves a flushed database behind."""
-    items.sort(key=lambda item: "/browser/" in str(item.fspath))
+    """Run the browser tests last, then other live-server tests (which reload the reference
+    data themselves): a live server leaves a flushed database behind."""
+    def rank(item):
+        if "/browser/" in str(item.fspath):
+            return 1
+        return 2 if "live_server" in getattr(item, "fixturenames", ()) else 0
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(autouse=True)
@@ -164,3 +170,15 @@ def _fresh_live_stats():
 
     cache.delete_pattern("stats:*") if hasattr(cache, "delete_pattern") else cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_webhook_endpoints():
+    # The worker keeps endpoints a few seconds; test databases reuse their ids.
+    from aduan.lib import outbound_http
+    from aduan.partners.deliveries import endpoints_forget
+
+    endpoints_forget()
+    yield
+    endpoints_forget()
+    outbound_http.close_all()

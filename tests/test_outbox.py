@@ -111,13 +111,16 @@ def _queued(channel: str) -> OutboundMessage:
 def test_each_channel_is_sent_by_its_registered_transport_which_names_the_provider_id(cast):
     from aduan.channels import transports
 
-    sent = []
+    sent, previous = [], transports.transport_for("sms")
     transports.transport_register("sms", lambda m: sent.append(m.recipient) or "gw-42")
     try:
         message = _queued("sms")
         assert outbox_deliver_due()["sent"] == 1
     finally:
+        # Put the door's sender back: later tests send SMS through it.
         transports._senders.pop("sms")
+        if previous is not None:
+            transports.transport_register("sms", previous)
     message.refresh_from_db()
     assert sent == ["+6281234567890"] and message.provider_ref == "gw-42"
     assert message.status == OutboundStatus.SENT

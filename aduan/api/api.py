@@ -9,7 +9,8 @@ from ninja.openapi.docs import Swagger
 
 from aduan.errors import DomainError
 
-from . import errors, idempotency
+from . import changes, errors, idempotency
+from .changes import router as changes_router
 from .push import router as push_router
 from .reference import router as reference_router
 from .reports import router as reports_router
@@ -60,6 +61,7 @@ api.add_router("", reports_router)
 api.add_router("", reference_router)
 api.add_router("", stats_router)
 api.add_router("", push_router)
+api.add_router("", changes_router)
 
 api.add_exception_handler(DomainError, errors.domain_error)
 api.add_exception_handler(ValidationError, errors.validation_error)
@@ -80,6 +82,7 @@ def _schema(*args, **kwargs):
                       "description": "The PIN given when the report was submitted"},
     }
     schema["security"] = [{}, {"BearerToken": []}]
+    schema["webhooks"] = changes.webhook_document()
     return idempotency.document(schema)
 
 

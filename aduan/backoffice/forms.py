@@ -175,3 +175,28 @@ class TotpEnrolForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("What the token is for"), max_length=100, required=False)
+class ApiClientForm(forms.Form):
+    name = forms.CharField(label=_("Partner system's name"), max_length=100)
+    agency = forms.CharField(label=_("Agency code it acts for"), max_length=80)
+    scopes = forms.MultipleChoiceField(label=_("Scopes"), widget=forms.CheckboxSelectMultiple,
+                                       choices=[])
+    rate_limit_per_minute = forms.IntegerField(label=_("Requests per minute"), initial=600,
+                                               min_value=1, max_value=100_000)
+
+    def __init__(self, *args, **kwargs):
+        from aduan.partners.models import Scope
+
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = Scope.choices
+
+
+class WebhookForm(forms.Form):
+    url = forms.CharField(label=_("Endpoint URL (https)"), max_length=500)
+    events = forms.MultipleChoiceField(label=_("Events"), widget=forms.CheckboxSelectMultiple,
+                                       choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from aduan.partners.models import EventType
+
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = EventType.choices

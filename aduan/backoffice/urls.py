@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, channels, home, members, reports, security, stats, twofactor
+from .views import calendar, channels, home, members, partners, reports, security, stats, twofactor
 
 app_name = "backoffice"
 
@@ -30,6 +30,12 @@ urlpatterns = [
     path("kanal/", channels.channels, name="channels"),
     path("kanal/<int:message_id>/ulang/", channels.retry, name="channel_retry"),
     path("kanal/simulator/", channels.simulator, name="simulator"),
+    path("klien-api/", partners.client_list, name="partners"),
+    path("klien-api/<int:client_id>/", partners.client_page, name="partner"),
+    path("klien-api/<int:client_id>/kunci-baru/", partners.client_rotate, name="partner_rotate"),
+    path("klien-api/<int:client_id>/cabut/", partners.client_revoke, name="partner_revoke"),
+    path("klien-api/<int:client_id>/webhook/<int:endpoint_id>/<slug:action>/",
+         partners.webhook_action, name="webhook_action"),
     path("statistik/", stats.dashboard, name="stats"),
     path("statistik/peringatan-dini/", stats.early_warning, name="early_warning"),
     path("statistik/laporan-pimpinan/", stats.leader_report_latest, name="leader_report_latest"),

@@ -11,18 +11,20 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from aduan.reports.training import training_mode
 
 from .models import OutboundMessage, OutboundStatus
-from .transports import PermanentFailure, transport_for
+from .transports import PermanentFailure, retry_window, transport_for
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
 CLAIM = timedelta(minutes=5)
 BATCH = 50
+RECORD_EVERY = 50
 
 
 def backoff(attempts: int) -> timedelta:
@@ -51,13 +53,20 @@ def _send(message: OutboundMessage) -> str:
     return sender(message) or ""
 
 
+def _gives_up(message: OutboundMessage, attempts: int, now: datetime) -> bool:
+    window = retry_window(message.channel)
+    if window is not None:
+        return now + backoff(attempts) > message.created_at + window
+    return attempts >= MAX_ATTEMPTS
+
+
 def _record(message: OutboundMessage, now: datetime, error: Exception | None,
             reference: str = "") -> None:
     attempts = message.attempts + 1
     if error is None:
         changes = {"status": OutboundStatus.SENT, "sent_at": now, "last_error": "",
                    "provider_ref": reference[:120]}
-    elif attempts >= MAX_ATTEMPTS or isinstance(error, PermanentFailure):
+    elif _gives_up(message, attempts, now) or isinstance(error, PermanentFailure):
         changes = {"status": OutboundStatus.FAILED, "last_error": str(error)[:500]}
     else:
         changes = {"next_attempt_at": now + backoff(attempts), "last_error": str(error)[:500]}
@@ -71,6 +80,7 @@ def outbox_deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> di
     counts = {"sent": 0, "retry": 0, "skipped": 0}
     batch = _claim(now, limit)
     training = bool(batch) and training_mode()
+    outcomes = []
     for message in batch:
         if training:
             OutboundMessage.objects.filter(pk=message.pk).update(
@@ -81,12 +91,34 @@ def outbox_deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> di
             reference = _send(message)
         except Exception as exc:  # any failure of the provider means: try again later
             logger.warning("outbox message %s failed: %s", message.pk, type(exc).__name__)
-            _record(message, timezone.now(), exc)
+            outcomes.append((message, timezone.now(), exc, ""))
             counts["retry"] += 1
         else:
-            _record(message, timezone.now(), None, reference)
+            outcomes.append((message, timezone.now(), None, reference))
             counts["sent"] += 1
+        if len(outcomes) >= RECORD_EVERY:
+            _record_all(outcomes)
+    _record_all(outcomes)
     return counts
+
+
+def _record_all(outcomes: list) -> None:
+    # One commit for many outcomes: a commit per message made the disk's flush, not the
+    # sending, the limit. A crash before it leaves those messages claimed; they are sent
+    # again after the claim expires (delivery is at least once anyway). Successes with the
+    # same provider answer (a webhook's "HTTP 204") are recorded by one statement.
+    sent: dict[str, list[int]] = {}
+    with transaction.atomic():
+        for message, now, error, reference in outcomes:
+            if error is None:
+                sent.setdefault(reference[:120], []).append(message.pk)
+            else:
+                _record(message, now, error)
+        for reference, ids in sent.items():
+            OutboundMessage.objects.filter(pk__in=ids).update(
+                attempts=F("attempts") + 1, claimed_until=None, status=OutboundStatus.SENT,
+                sent_at=timezone.now(), last_error="", provider_ref=reference)
+    outcomes.clear()
 
 
 def next_due_at() -> datetime | None:

@@ -8,6 +8,7 @@ other exception for a failure worth retrying.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -17,14 +18,25 @@ from .models import OutboundChannel, OutboundMessage
 Sender = Callable[[OutboundMessage], str]
 
 _senders: dict[str, Sender] = {}
+# Channels retried for a time rather than a number of attempts (partner webhooks: 24 h).
+_retry_windows: dict[str, timedelta] = {}
 
 
 class PermanentFailure(Exception):
     """The provider refused this message for good: retrying cannot help."""
 
 
-def transport_register(channel: str, sender: Sender) -> None:
+def transport_register(channel: str, sender: Sender, *,
+                       retry_for: timedelta | None = None) -> None:
+    """Register the sender of ``channel``; ``retry_for`` retries failures that long after a
+    message was queued, instead of a fixed number of attempts."""
     _senders[channel] = sender
+    if retry_for is not None:
+        _retry_windows[channel] = retry_for
+
+
+def retry_window(channel: str) -> timedelta | None:
+    return _retry_windows.get(channel)
 
 
 def transport_for(channel: str) -> Sender | None:

@@ -104,7 +104,9 @@ def _with_events(change_sql: str, params: list, *, action: str, now: datetime,
                 "FROM changed c JOIN ev ON ev.report_id = c.id "
                 "LEFT JOIN accounts_user u ON u.id = c.reporter_id",
                 [*prefix_params, *params, *events_params])
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+            events.events_written([row[4] for row in rows])
+            return rows
         cursor.execute(change_sql, params)
         rows = cursor.fetchall()
     event_ids = events.system_events_insert(rows, **event)

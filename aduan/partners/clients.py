@@ -21,6 +21,7 @@ from aduan.agencies.models import Agency
 from aduan.errors import InvalidInput, NotFound, RateLimited
 from aduan.routing.intake import report_intake
 
+from .deliveries import webhooks_queue
 from .models import ApiClient, ApiClientKey, ClientReport, Scope, key_hash
 
 TOUCH_EVERY = timedelta(minutes=5)
@@ -188,6 +189,8 @@ def client_report_submit(*, client: ApiClient, data, external_id: str = "",
             report, pin = report_intake(data=data, attachments=attachments)
             ClientReport.objects.create(client=client, external_id=external_id, report=report,
                                         extra=extra or {})
+            # The submit event was written before the link: tell the submitter now.
+            webhooks_queue(list(report.events.values_list("pk", flat=True)))
     except IntegrityError:
         existing = _client_report(client, external_id) if external_id else None
         if existing is None:

@@ -124,7 +124,9 @@ class WebhookEndpoint(models.Model):
     secret = models.CharField(max_length=100)
     event_types = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Failed deliveries in a row, and since when the endpoint has failed without a success.
     failures = models.PositiveIntegerField(default=0)
+    failing_since = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     pause_reason = models.CharField(max_length=500, blank=True)
 
@@ -139,7 +141,7 @@ class FeedEntry(models.Model):
     """One event in the changes feed.
 
     ``position`` is given when the writing transaction commits (see
-    ``feed.py`` and ADR 0005): rows are numbered in commit order, so a reader
+    ``feed.py`` and ADR 0015): rows are numbered in commit order, so a reader
     paging by position never skips a row committed late.
     """
 

@@ -4,6 +4,7 @@ from django.tasks import task
 
 from aduan.lib.throttle import Throttle
 
+from .feed import feed_number
 from .idempotency import idempotency_prune
 
 PRUNE_EVERY = 600.0
@@ -16,7 +17,9 @@ def prune_idempotency() -> int:
 
 
 def partners_housekeeping() -> bool:
-    """Enqueue pruning of old idempotency keys every ten minutes (called by the worker's scheduler)."""
+    """Number the changes feed, and enqueue pruning of old idempotency keys every ten minutes
+    (called by the worker's scheduler every tick)."""
+    feed_number(wait=False)
     if not _prunes.ready():
         return False
     prune_idempotency.enqueue()

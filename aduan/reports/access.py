@@ -403,3 +403,51 @@ def push_owner_for_caller(caller: Caller, tracking_id: str | None) -> dict:
     if caller.grants or caller.user.is_staff:
         raise Forbidden(_("Staff accounts receive their messages in the back office."))
     return {"user": caller.user}
+
+
+# --- partner systems (API clients): webhooks and the changes feed -------------------------
+def partners_manage_allowed(caller: Caller) -> bool:
+    """National admins (people, not partner systems) manage API clients and their webhooks."""
+    return caller.client is None and caller.is_national_admin
+
+
+def changes_feed_allowed(caller: Caller) -> bool:
+    """Clients with ``reports:read`` and national staff follow the changes feed."""
+    if caller.client is not None:
+        return "reports:read" in caller.scopes
+    return caller.is_national_admin
+
+
+def partner_view(*, scopes, untils: list, submitted: bool, report: Report) -> View | None:
+    """How much of a report an event sent to a client shows (``untils``: the client agency's
+    access rows). The submitter of a report knows it exists; a confidential one it hears
+    of only while its agency holds it."""
+    holds = any(until is None for until in untils)
+    if "reports:read" in scopes or "reports:act" in scopes:
+        if holds:
+            return View.STAFF
+        if untils:
+            return View.FORMER
+    if report.is_public or (submitted and (not report.confidential or holds)):
+        return View.PUBLIC
+    return None
+
+
+def feed_visible_q(caller: Caller) -> Q:
+    """The feed entries (``report``, ``event`` relations) the caller may read.
+
+    Staff-level readers see every event of the reports their agencies hold, and the events
+    up to the forward of those they held; a client sees the public events of the reports
+    it submitted. Public reports of other agencies are not in a caller's feed.
+    """
+    if caller.is_national_admin:
+        return Q()
+    codes = caller.agencies_with(READER_ROLES)
+    access = ReportAccess.objects.filter(report=OuterRef("report_id"), agency__in=codes)
+    holds = Exists(access.filter(until__isnull=True))
+    q = holds | Exists(access.filter(until__gte=OuterRef("event__created_at")))
+    if caller.client is not None:
+        q |= (Q(report__partner_link__client_id=caller.client.pk)
+              & (Q(report__confidential=False) | holds)
+              & Q(event__visibility=Visibility.PUBLIC))
+    return q

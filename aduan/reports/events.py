@@ -6,9 +6,16 @@ must see every event (an integrity chain, an audit hook) has two places to
 look, both in this app. On PostgreSQL the events of a set-based change are
 written by the same statement that changes the reports (a data-modifying CTE
 built by ``system_events_cte``); on SQLite by multi-row INSERTs.
+
+Apps above this one (the partners' feed and webhooks) hear of every event
+written, in the writing transaction, through ``events_written``: a hook gets
+the ids of a whole batch at once, so it can stay set-based. ``append_event``,
+``events_create`` and ``system_events_insert`` call it; whoever runs the SQL of
+``system_events_cte`` calls it with the ids the CTE returned.
 """
 
 import json
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.db import connection
@@ -19,6 +26,22 @@ from .workflow import Actor
 EVENT_COLUMNS = ("report_id, created_at, action, actor_role, from_status, to_status, "
                  "from_agency_id, to_agency_id, data, visibility, message, public_message")
 _CHUNK = 1000
+
+EventsHook = Callable[[Sequence[int]], None]
+_hooks: list[EventsHook] = []
+
+
+def events_hook_register(hook: EventsHook) -> None:
+    """Call ``hook(event_ids)`` in the transaction of every batch of events written."""
+    if hook not in _hooks:
+        _hooks.append(hook)
+
+
+def events_written(event_ids: Sequence[int]) -> None:
+    """Tell the registered hooks about events just written (same transaction)."""
+    if event_ids:
+        for hook in _hooks:
+            hook(event_ids)
 
 
 def _dt(value: datetime):
@@ -61,9 +84,12 @@ def system_events_insert(rows: list[tuple], *, action: str, now: datetime, visib
                     row[0], _dt(now), action, Actor.SYSTEM, from_status or row[1], row[1],
                     row[2], row[2], payload, visibility)])
             event_ids.update(dict(cursor.fetchall()))
+    events_written(sorted(event_ids.values()))
     return event_ids
 
 
 def events_create(events: list) -> list:
     """Write many ``ReportEvent`` objects in one go; they come back with their ids."""
-    return ReportEvent.objects.bulk_create(events, batch_size=_CHUNK)
+    written = ReportEvent.objects.bulk_create(events, batch_size=_CHUNK)
+    events_written([event.pk for event in written])
+    return written

@@ -24,7 +24,7 @@ from aduan.errors import (
 )
 from aduan.lib.redact import Identity, redact
 
-from .. import notifications
+from .. import events, notifications
 from ..access import Caller, Policy, relations, view_level
 from ..attachments import Prepared, attachments_store
 from ..models import Report, ReportAccess, ReportEvent
@@ -100,6 +100,7 @@ def append_event(report: Report, action: str, *, caller: Caller, actor: str, fro
     )
     event.save()
     notifications.queue_for_event(report, event)
+    events.events_written([event.pk])
     return event
 
 

@@ -1,6 +1,7 @@
-"""``aduan clients add|list|rotate|revoke``: partner systems and their keys.
+"""``aduan clients add|list|rotate|revoke|webhook``: partner systems, their keys and webhooks.
 
-``add`` and ``rotate`` print the new key on their last line; it is shown only once.
+``add`` and ``rotate`` print the new key on their last line, ``webhook add`` the
+endpoint's signing secret; each is shown only once.
 """
 
 from datetime import timedelta
@@ -8,8 +9,8 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 
 from aduan.errors import DomainError
-from aduan.partners import clients
-from aduan.partners.models import ApiClient
+from aduan.partners import clients, webhooks
+from aduan.partners.models import ApiClient, EventType
 
 
 class Command(BaseCommand):
@@ -31,9 +32,27 @@ class Command(BaseCommand):
         rotate.add_argument("--overlap-hours", type=float, default=24.0)
         revoke = sub.add_parser("revoke", help="End every key of the client now.")
         revoke.add_argument("name")
+        self._webhook_arguments(sub.add_parser("webhook", help="The client's webhooks."))
+
+    def _webhook_arguments(self, parser):
+        sub = parser.add_subparsers(dest="webhook_action", required=True)
+        add = sub.add_parser("add", help="Register an endpoint; prints its secret last.")
+        add.add_argument("name")
+        add.add_argument("url")
+        add.add_argument("--events", required=True,
+                         help=f"Comma-separated: {','.join(EventType.values)}")
+        sub.add_parser("list", help="List a client's endpoints.").add_argument("name")
+        remove = sub.add_parser("remove", help="Delete an endpoint.")
+        remove.add_argument("name")
+        remove.add_argument("id", type=int)
+        resume = sub.add_parser("resume", help="Unpause an endpoint.")
+        resume.add_argument("name")
+        resume.add_argument("id", type=int)
 
     def handle(self, *args, action, **options):
         try:
+            if action == "webhook":
+                action = f"webhook_{options.pop('webhook_action')}"
             getattr(self, f"_{action}")(**options)
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
@@ -65,3 +84,28 @@ class Command(BaseCommand):
         client = clients.client_get(name)
         clients.client_revoke(client=client)
         self.stdout.write(f"Client {client.name} revoked.")
+
+    def _webhook_add(self, *, name, url, events, **_options):
+        endpoint, secret = webhooks.webhook_add(client=clients.client_get(name), url=url,
+                                                event_types=events)
+        self.stdout.write(f"Webhook {endpoint.pk} of {endpoint.client.name} for "
+                          f"{', '.join(endpoint.event_types)} at {endpoint.url}; its signing "
+                          "secret is shown only once:")
+        self.stdout.write(secret)
+
+    def _webhook_list(self, *, name, **_options):
+        for endpoint in clients.client_get(name).webhooks.all():
+            state = (f"paused: {endpoint.pause_reason}" if endpoint.paused_at
+                     else f"active, {endpoint.failures} failures in a row")
+            self.stdout.write(f"{endpoint.pk}\t{endpoint.url}\t{','.join(endpoint.event_types)}"
+                              f"\t{state}")
+
+    def _webhook_remove(self, *, name, id, **_options):
+        endpoint = webhooks.webhook_get(client=clients.client_get(name), endpoint_id=id)
+        webhooks.webhook_remove(endpoint=endpoint)
+        self.stdout.write(f"Webhook {id} removed.")
+
+    def _webhook_resume(self, *, name, id, **_options):
+        endpoint = webhooks.webhook_get(client=clients.client_get(name), endpoint_id=id)
+        webhooks.webhook_resume(endpoint=endpoint)
+        self.stdout.write(f"Webhook {id} resumed.")
