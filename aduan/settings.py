@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "aduan.routing",
     "aduan.stats",
     "aduan.partners",
+    "aduan.privacy",
     "aduan.demo",
     "aduan.web",
     "aduan.api",
