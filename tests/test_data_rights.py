@@ -224,3 +224,33 @@ def test_retention_days_must_be_positive(cast, days):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         RetentionPeriod.objects.filter(kind=RetentionKind.INBOUND_RAW).update(days=days)
+
+
+def test_api_download_and_erasure_with_pin(api, cast):
+    report, pin = submit()
+    other, _ = submit()
+    response = api.get("/personal-data", pin=pin, tracking_id=report.tracking_id)
+    assert response.status_code == 200, response.content
+    assert response.json()["reports"][0]["reporter"]["email"] == EMAIL
+    assert api.get("/personal-data", pin=pin, tracking_id=other.tracking_id).status_code in (
+        401, 404)
+    assert api.get("/personal-data").status_code == 401
+    assert api.post("/personal-data/erase", {"confirm": False, "tracking_id": report.tracking_id},
+                    pin=pin).status_code == 422
+    assert api.post("/personal-data/erase", {"confirm": True,
+                                             "tracking_id": report.tracking_id}).status_code == 401
+    done = api.post("/personal-data/erase", {"confirm": True, "tracking_id": report.tracking_id},
+                    pin=pin)
+    assert done.status_code == 200 and done.json()["done"]["reports"] == 1
+    assert Report.objects.get(pk=report.pk).reporter_email == ""
+    assert Report.objects.get(pk=other.pk).reporter_email == EMAIL
+
+
+def test_api_with_an_account_token(api, cast):
+    submit(user=cast.citizen.user)
+    data = api.get("/personal-data", token=cast.citizen.token).json()
+    assert data["account"]["username"] == "citizen" and len(data["reports"]) == 1
+    assert api.get("/personal-data", token=cast.admin_a.token).status_code == 403
+    assert api.post("/personal-data/erase", {"confirm": True},
+                    token=cast.citizen.token).status_code == 200
+    assert api.get("/personal-data", token=cast.citizen.token).status_code == 401  # revoked
