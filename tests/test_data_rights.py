@@ -254,3 +254,24 @@ def test_api_with_an_account_token(api, cast):
     assert api.post("/personal-data/erase", {"confirm": True},
                     token=cast.citizen.token).status_code == 200
     assert api.get("/personal-data", token=cast.citizen.token).status_code == 401  # revoked
+
+
+@pytest.mark.parametrize("viewer", ["nobody", "national", "admin_a", "admin_b", "supervisor",
+                                    "auditor", "other_citizen"])
+@pytest.mark.parametrize("privacy", [{}, {"anonymous": True}, {"confidential": True}])
+def test_nobody_but_the_reporter_gets_the_personal_data(api, cast, viewer, privacy):
+    from aduan.accounts.services import token_create
+    from django.contrib.auth import get_user_model
+
+    report, _pin = submit(agency="pemkot-surabaya", **privacy)
+    if viewer == "other_citizen":
+        token = token_create(user=get_user_model().objects.create_user("o", "o@contoh.id", "x"))
+    else:
+        token = getattr(cast, viewer).token if viewer != "nobody" else None
+    got = api.get("/personal-data", token=token, tracking_id=report.tracking_id)
+    erase = api.post("/personal-data/erase", {"confirm": True, "tracking_id": report.tracking_id},
+                     token=token)
+    for response in (got, erase):
+        assert response.status_code in (401, 403, 404), (viewer, response.content)
+        assert EMAIL not in response.content.decode() and "Siti" not in response.content.decode()
+    assert Report.objects.get(pk=report.pk).reporter_email == EMAIL

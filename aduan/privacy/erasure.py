@@ -115,9 +115,11 @@ def _erase_account(user, now) -> None:
 def identity_erase(*, subject: DataSubject, actor=None, now=None) -> dict:
     """Erase the subject's identity everywhere it is held; return what was done (audited)."""
     now = now or timezone.now()
-    seal("events")  # only sealed events may be rewritten (the chain keeps their digest)
     with transaction.atomic():
         reports = list(Report.objects.select_for_update().filter(pk__in=subject.report_ids))
+        # Only sealed events may be rewritten (the chain keeps their digest). With the
+        # reports locked no new event can join them; seal what committed before.
+        seal("events")
         identities = _identities(subject, reports)
         addresses = subject_addresses(subject)
         counts = _erase_channels(subject, addresses, now)

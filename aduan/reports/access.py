@@ -394,8 +394,8 @@ def data_subject_for_caller(caller: Caller, tracking_id: str | None = None) -> D
     account that filed it.
     """
     if tracking_id is not None:
-        report, view = report_get_for_caller(caller, tracking_id)
-        if view != View.REPORTER and not (caller.user and report.reporter_id == caller.user.pk):
+        report, _view = report_get_for_caller(caller, tracking_id)
+        if not is_reporter(caller, report):
             raise ReportNotFound()
         return DataSubject(user=None, report_ids=(report.pk,))
     if caller.user is None:
