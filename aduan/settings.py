@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "aduan.routing",
     "aduan.stats",
     "aduan.partners",
+    "aduan.privacy",
     "aduan.demo",
     "aduan.web",
     "aduan.api",
@@ -364,7 +365,11 @@ ADUAN = {
                                     "https://creativecommons.org/licenses/by/4.0/"),
     # Periodic hooks the worker's scheduler calls every tick (dotted paths; each decides
     # itself whether its interval has passed).
-    "PERIODIC_HOOKS": env_list("ADUAN_PERIODIC_HOOKS", ["aduan.stats.tasks.stats_periodic"]),
+    "PERIODIC_HOOKS": env_list("ADUAN_PERIODIC_HOOKS", ["aduan.stats.tasks.stats_periodic",
+                                                        "aduan.accounts.chain.anchors_periodic"]),
+    # The worker seals the audit and event hash chains every tick and writes an anchor
+    # (also printed to its log) of each chain's head this often.
+    "AUDIT_ANCHOR_MINUTES": env_int("ADUAN_AUDIT_ANCHOR_MINUTES", 15),
     # Attachments per message and bytes per file (photos and PDFs).
     "ATTACHMENT_MAX_FILES": env_int("ADUAN_ATTACHMENT_MAX_FILES", 5),
     "ATTACHMENT_MAX_BYTES": env_int("ADUAN_ATTACHMENT_MAX_MB", 5) * 1024 * 1024,

@@ -14,6 +14,30 @@ from aduan.reports.access import Caller, caller_for_user
 from aduan.routing.training import train
 
 PASSWORD = "Test-Password-2026"
+
+
+def _allow_test_flush():
+    """Let Django's test flush empty SQLite's append-only tables.
+
+    Their delete triggers ask ``aduan_may_purge()`` (aduan/accounts/chainsql.py); only
+    a flush run by the test machinery says yes. PostgreSQL's flush is a TRUNCATE, which
+    fires no row trigger.
+    """
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    DatabaseOperations = type(connection.ops)
+    flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        self.connection.aduan_may_purge = True
+        try:
+            return flush(self, sql_list)
+        finally:
+            self.connection.aduan_may_purge = False
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
 TEST_SEED_PER_CATEGORY = 120
 
 
@@ -30,6 +54,7 @@ def _fast_passwords(settings):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    _allow_test_flush()
     with django_db_blocker.unblock():
         load_reference_data()
         # A small cold-start model, trained once for the session: a few seconds, not a minute.

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1] / "aduan"
 BASE = {"lib", "errors"}
 # Apps that own models and rules.
 DOMAIN = {"accounts", "agencies", "reports", "deadlines", "routing", "channels", "stats",
-          "partners", "push"}
+          "partners", "push", "privacy"}
 # Neutral pieces shared by delivery apps (templates, template tags, view helpers) and the
 # demo loader, which files reports through the intake entry point like any door.
 SHARED = {"web", "demo"}

@@ -3,6 +3,13 @@ from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
+def _sqlite_guard(sender, connection, **kwargs):
+    """Give SQLite the function the delete triggers ask (``accounts.chainsql``)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "aduan_may_purge", 0, lambda: int(getattr(connection, "aduan_may_purge", False)))
+
+
 class AccountsConfig(AppConfig):
     name = "aduan.accounts"
     label = "accounts"
@@ -10,6 +17,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         checks.register(check_two_factor_roles)
+        from django.db.backends.signals import connection_created
+
+        # Schema upkeep, not a domain side effect: the triggers need the function.
+        connection_created.connect(_sqlite_guard)
+        from . import chain  # noqa: F401  fills sealing.SEALERS
 
 
 def check_two_factor_roles(app_configs=None, **kwargs):

@@ -2,8 +2,10 @@
 
 from django.contrib.auth import authenticate
 
+from .audit import Action, audit_record, client_tag, user_target
 from .challenge import attempt_allowed
 from .ratelimit import client_key, rate_clear
+from .services import user_for_login
 
 
 def _key(username: str) -> str:
@@ -19,11 +21,20 @@ def account_authenticate(request, *, username: str, password: str):
     typed by someone else must not keep a staff member from work. An unknown name is
     counted like a known one, so the check says nothing about which accounts exist.
     """
-    key = _key(username)
-    attempt_allowed([("login_account", key), ("login_client", client_key(request))],
+    key, client = _key(username), client_key(request)
+    attempt_allowed([("login_account", key), ("login_client", client)],
                     request.POST.get("proof", ""))
     user = authenticate(request, username=username, password=password)
-    if user is None:
+    if user is None or not user.is_active:
+        _audit_failure(key, client)
         return None
     rate_clear("login_account", key)
-    return user if user.is_active else None
+    audit_record(Action.LOGIN, actor=user, target=user_target(user), client=client_tag(client))
+    return user
+
+
+def _audit_failure(key: str, client: str) -> None:
+    # The typed name may be a reporter's e-mail: name the account by id, or not at all.
+    known = user_for_login(key)
+    audit_record(Action.LOGIN_FAILED, actor=None,
+                 target=user_target(known) if known else "unknown", client=client_tag(client))

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
+from .sealing import seal_on_commit
+
 
 class User(AbstractUser):
     """A staff member or a reporter with an account; roles come from memberships."""
@@ -53,8 +55,27 @@ class ApiToken(models.Model):
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-class AuditEntry(models.Model):
-    """An append-only record of a sensitive read or change (who, what, when)."""
+class ChainedRow(models.Model):
+    """A row in a hash chain (``accounts.chain``): sealed once, after it is written.
+
+    ``chain_seq`` is the row's position in its stream, ``row_hash`` covers the row and
+    the hash of the row before it. The database refuses deletes and any update but
+    the one that seals the row (migrations ``0009_audit_chain`` and ``reports.0013``).
+    """
+
+    chain_seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False, db_default="")
+    row_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(ChainedRow):
+    """An append-only record of a sensitive read or change (who, what, when).
+
+    Personal data stays out: a reporter is named by account id, never by e-mail.
+    """
 
     class Action(models.TextChoices):
         REPORTER_IDENTITY_VIEWED = "reporter_identity_viewed", _("Viewed an anonymous reporter")
@@ -68,6 +89,19 @@ class AuditEntry(models.Model):
         TWO_FACTOR_ADDED = "two_factor_added", _("Second factor added")
         TWO_FACTOR_REMOVED = "two_factor_removed", _("Second factor removed")
         RECOVERY_CODES_NEW = "recovery_codes_new", _("New recovery codes")
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed log-in")
+        TOKEN_USED = "token_used", _("API token used")
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        CALENDAR_CHANGED = "calendar_changed", _("Calendar changed")
+        SLA_CHANGED = "sla_changed", _("SLA policy changed")
+        ROUTING_RULE_CHANGED = "routing_rule_changed", _("Routing rule changed")
+        PIN_UNLOCKED = "pin_unlocked", _("Report opened with its PIN")
+        CONFIDENTIAL_READ = "confidential_read", _("Confidential report read by staff")
+        DATA_EXPORTED = "data_exported", _("Personal data downloaded by its owner")
+        IDENTITY_ERASED = "identity_erased", _("Reporter identity erased")
+        RETENTION_APPLIED = "retention_applied", _("Retention period applied")
+        RETENTION_CHANGED = "retention_changed", _("Retention period changed")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
@@ -78,12 +112,15 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target", "-at"], name="audit_target_idx")]
+        indexes = [models.Index(fields=["target", "-at"], name="audit_target_idx"),
+                   models.Index(fields=["id"], condition=models.Q(row_hash__isnull=True),
+                                name="audit_unsealed_idx")]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("audit entries are append-only")
         super().save(*args, **kwargs)
+        seal_on_commit("audit")
 
 
 class RateCounter(models.Model):
@@ -155,3 +192,27 @@ class WebAuthnCredential(Device):
     def verify_token(self, token) -> bool:
         # Verified by an assertion (accounts.webauthn), never by a typed token.
         return False
+class ChainHead(models.Model):
+    """The last sealed position and hash of one stream; its row lock serialises sealing."""
+
+    stream = models.CharField(max_length=20, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64)
+    anchored_at = models.DateTimeField(null=True, blank=True)
+
+
+class Anchor(models.Model):
+    """A stream's head at one moment, written by the worker and printed to its log.
+
+    Copied out of the database (logs, a notary, a printed report), an anchor proves
+    the rows up to its position even against someone able to rewrite the chain.
+    """
+
+    stream = models.CharField(max_length=20)
+    seq = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stream", "seq"],
+                                               name="anchor_stream_seq_unique")]

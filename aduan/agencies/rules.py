@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from aduan.accounts.audit import AuditAction, audit_record
+
 from .generate import read_csv
 from .models import Agency, Category, Level, Region, RoutingRule, RuleSource
 
@@ -182,15 +184,23 @@ def rule_set(*, category: str, region: str | None, level: str, agency: str, note
         raise RuleError(_("%(code)r is not an agency that can hold reports.") % {"code": agency})
     with transaction.atomic():
         RoutingRule.objects.filter(category=category, region=region or None, level=level).delete()
-        return RoutingRule.objects.create(
+        rule = RoutingRule.objects.create(
             category_id=category, region_id=region or None, level=level, agency=target,
             source=RuleSource.ADMIN, note=note[:300], updated_by=user)
+        audit_record(AuditAction.ROUTING_RULE_CHANGED, actor=user,
+                     target=f"rule:{category}:{region or '*'}:{level}", change="set",
+                     agency=target.pk)
+    return rule
 
 
-def rule_delete(*, category: str, region: str | None, level: str) -> bool:
+def rule_delete(*, category: str, region: str | None, level: str, actor=None) -> bool:
     """Remove an admin rule (the default at that place, if any, comes back on the next load)."""
-    deleted, _rows = RoutingRule.objects.filter(
-        category=category, region=region or None, level=level).delete()
+    with transaction.atomic():
+        deleted, _rows = RoutingRule.objects.filter(
+            category=category, region=region or None, level=level).delete()
+        if deleted:
+            audit_record(AuditAction.ROUTING_RULE_CHANGED, actor=actor,
+                         target=f"rule:{category}:{region or '*'}:{level}", change="delete")
     return bool(deleted)
 
 

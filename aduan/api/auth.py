@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.accounts.audit import Action, audit_once_per
 from aduan.accounts.models import ApiToken, hash_token
 from aduan.accounts.ratelimit import client_key
 from aduan.errors import RateLimited, Unauthenticated
@@ -29,6 +30,8 @@ PIN_HEADER = "HTTP_X_REPORT_PIN"
 # A solved proof-of-work check (given in a 429 "challenge_required" answer).
 PROOF_HEADER = "HTTP_X_ADUAN_PROOF"
 _TOUCH_EVERY = timedelta(minutes=5)
+# Token use is audited once per token per hour (the first request), not per request.
+_AUDIT_EVERY = timedelta(hours=1)
 
 
 def bearer_value(request: HttpRequest) -> str | None:
@@ -67,6 +70,8 @@ def _token_user(raw: str | None):
     # Recording use on every request would turn each read into a write.
     if token.last_used_at is None or token.last_used_at < now - _TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        audit_once_per(_AUDIT_EVERY, Action.TOKEN_USED, actor=token.user,
+                       target=f"token:{token.pk}")
     return token.user
 
 

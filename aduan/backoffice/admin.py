@@ -34,6 +34,17 @@ def _declared_filters(model_admin) -> set[str]:
     return names | {model_admin.date_hierarchy} if model_admin.date_hierarchy else names
 
 
+# Changes the audit log names by what they are (the same actions the services write).
+_ADMIN_ACTIONS = {
+    "deadlines.slapolicy": AuditEntry.Action.SLA_CHANGED,
+    "deadlines.escalationstep": AuditEntry.Action.SLA_CHANGED,
+    "deadlines.holiday": AuditEntry.Action.CALENDAR_CHANGED,
+    "agencies.routingrule": AuditEntry.Action.ROUTING_RULE_CHANGED,
+    "agencies.membership": AuditEntry.Action.ROLE_GRANTED,
+    "privacy.retentionperiod": AuditEntry.Action.RETENTION_CHANGED,
+}
+
+
 class NationalOnly:
     """Permissions for the national admin; ``read_only`` tables cannot be changed here."""
 
@@ -46,7 +57,9 @@ class NationalOnly:
 
     def _audit(self, request, obj_or_label, verb: str, message="") -> None:
         AuditEntry.objects.create(
-            actor=request.user, action=AuditEntry.Action.ADMIN_CHANGE,
+            actor=request.user,
+            action=_ADMIN_ACTIONS.get(self.model._meta.label_lower,
+                                      AuditEntry.Action.ADMIN_CHANGE),
             target=f"{self.model._meta.label_lower}:{getattr(obj_or_label, 'pk', obj_or_label)}"
             [:100], detail={"change": verb, "message": str(message)[:500]})
 

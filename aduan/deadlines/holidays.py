@@ -5,6 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from aduan.accounts.audit import AuditAction, audit_record
 from aduan.agencies.models import Region
 from aduan.errors import InvalidInput
 
@@ -23,7 +24,7 @@ def _region(code: str | None) -> str:
 
 
 def holiday_add(*, day: date, name: str, region_code: str | None = None,
-                kind: str | None = None) -> Holiday:
+                kind: str | None = None, actor=None) -> Holiday:
     """Make ``day`` a holiday (nationwide, or for a region and everything below it)."""
     name = (name or "").strip()
     if not name or len(name) > 150:
@@ -38,11 +39,13 @@ def holiday_add(*, day: date, name: str, region_code: str | None = None,
         holiday, _created = Holiday.objects.update_or_create(
             date=day, region_code=region,
             defaults={"name": name, "kind": kind, "removed": False})
+        audit_record(AuditAction.CALENDAR_CHANGED, actor=actor, target=f"holiday:{day}",
+                     change="add", region=region or "", kind=kind, name=name)
         _recompute_after_commit(day)
     return holiday
 
 
-def holiday_remove(*, day: date, region_code: str | None = None) -> Holiday:
+def holiday_remove(*, day: date, region_code: str | None = None, actor=None) -> Holiday:
     """Make ``day`` a working day again (a moved holiday, a revoked cuti bersama)."""
     region = _region(region_code)
     if day not in {entry.date for entry in holidays_in([day.year], region)}:
@@ -52,6 +55,8 @@ def holiday_remove(*, day: date, region_code: str | None = None) -> Holiday:
         holiday, _created = Holiday.objects.update_or_create(
             date=day, region_code=region,
             defaults={"name": _("Working day (holiday removed)"), "removed": True})
+        audit_record(AuditAction.CALENDAR_CHANGED, actor=actor, target=f"holiday:{day}",
+                     change="remove", region=region or "")
         _recompute_after_commit(day)
     return holiday
 

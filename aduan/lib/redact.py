@@ -128,3 +128,11 @@ def redact(text: str, identity: Identity | None = None) -> str:
 
 def redact_all(texts: Iterable[str], identity: Identity | None = None) -> list[str]:
     return [redact(text, identity) for text in texts]
+
+
+def redact_identity(text: str, identity: Identity) -> str:
+    """Return text with only the reporter's own name, e-mail and phone replaced (erasure:
+    the rest of the text, other people's numbers included, stays for the staff)."""
+    if not text:
+        return text
+    return _own(unicodedata.normalize("NFKC", text), identity)

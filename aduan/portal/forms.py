@@ -132,3 +132,15 @@ class ListingForm(forms.Form):
         return ReportFilters(scope=scope, q=data["q"], category=data["category"],
                              region=data["region"].strip(), agency=data["agency"].strip(),
                              status=data["status"])
+
+
+class ErasureForm(forms.Form):
+    """Erasing one's identity cannot be undone: a box to tick and a word to type."""
+
+    understood = forms.BooleanField(label=_("I understand that this cannot be undone."))
+    word = forms.CharField(label=_("Type HAPUS to confirm"), max_length=10)
+
+    def clean_word(self):
+        if self.cleaned_data["word"].strip().upper() != "HAPUS":
+            raise forms.ValidationError(_("Type the word HAPUS to confirm the erasure."))
+        return "HAPUS"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, app, password, public, reporter, submit
+from .views import accounts, app, data, password, public, reporter, submit
 
 app_name = "portal"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("laporan/", public.listing, name="listing"),
     path("laporan/<str:tracking_id>/", public.report_page, name="report"),
     path("laporan/<str:tracking_id>/dukung/", reporter.support, name="support"),
+    path("laporan/<str:tracking_id>/data-saya/", data.my_data, name="report_data"),
+    path("laporan/<str:tracking_id>/data-saya/unduh/", data.my_data_download,
+         name="report_data_download"),
     path("laporan/<str:tracking_id>/<slug:action>/", reporter.reporter_action,
          name="reporter_action"),
     path("lampiran/<uuid:public_id>/", public.attachment, name="attachment"),
@@ -27,6 +30,8 @@ urlpatterns = [
     path("akun/masuk/", accounts.log_in, name="login"),
     path("akun/keluar/", accounts.log_out, name="logout"),
     path("akun/laporan/", accounts.my_reports, name="my_reports"),
+    path("akun/data-saya/", data.my_data, name="my_data"),
+    path("akun/data-saya/unduh/", data.my_data_download, name="my_data_download"),
     path("akun/lupa-sandi/", password.ResetRequest.as_view(), name="password_reset"),
     path("akun/lupa-sandi/terkirim/", password.ResetSent.as_view(), name="password_reset_sent"),
     path("akun/sandi/<uidb64>/<token>/", password.ResetConfirm.as_view(),

@@ -6,12 +6,14 @@ functions. A report the caller may not know exists raises ``ReportNotFound``
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import IntEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.accounts.audit import AuditAction, audit_once_per
 from aduan.agencies.models import Agency, Membership, Role
 from aduan.errors import Forbidden, NotFound, ReportNotFound, Unauthenticated
 from aduan.lib import tracking
@@ -32,6 +34,9 @@ READER_ROLES = frozenset({Role.AGENCY_ADMIN, Role.UNIT_ADMIN, Role.LIAISON, Role
                           Role.SUPERVISOR})
 # Escalation level at which a report is referred to the supervisor (Ombudsman).
 SUPERVISOR_LEVEL = 3
+
+
+CONFIDENTIAL_READ_WINDOW = timedelta(minutes=1)
 
 
 class View(IntEnum):
@@ -199,6 +204,11 @@ def report_get_for_caller(caller: Caller, tracking_id: str) -> tuple[Report, Vie
     level = view_level(caller, report)
     if level is None:
         raise ReportNotFound()
+    if report.confidential and level >= View.FORMER:
+        # Every staff read of a confidential report is audited (one entry a minute per
+        # person and report: a page and its files are one read).
+        audit_once_per(CONFIDENTIAL_READ_WINDOW, AuditAction.CONFIDENTIAL_READ, actor=caller.user,
+                       target=f"report:{report.tracking_id}", view=level.name.lower())
     return report, level
 
 
@@ -451,3 +461,35 @@ def feed_visible_q(caller: Caller) -> Q:
               & (Q(report__confidential=False) | holds)
               & Q(event__visibility=Visibility.PUBLIC))
     return q
+@dataclass(frozen=True)
+class DataSubject:
+    """Whose personal data a caller may download or erase (UU PDP): their account's, or
+    one report's reporter's (proved by its PIN)."""
+
+    user: object | None
+    report_ids: tuple[int, ...]
+
+    @property
+    def target(self) -> str:
+        return f"user:{self.user.pk}" if self.user is not None else f"report:{self.report_ids[0]}"
+
+
+def data_subject_for_caller(caller: Caller, tracking_id: str | None = None) -> DataSubject:
+    """The data subject the caller is; 404 for a report not theirs, 403 for staff accounts.
+
+    Staff accounts are the agencies' records, not a reporter's: a national admin closes
+    them. With ``tracking_id`` only that report counts, and only through its PIN or the
+    account that filed it.
+    """
+    if tracking_id is not None:
+        report, _view = report_get_for_caller(caller, tracking_id)
+        if not is_reporter(caller, report):
+            raise ReportNotFound()
+        return DataSubject(user=None, report_ids=(report.pk,))
+    if caller.user is None:
+        raise Unauthenticated()
+    if caller.grants:
+        raise Forbidden(_("Staff accounts are closed by a national admin, not here."),
+                        code="staff_account")
+    ids = Report.objects.filter(reporter=caller.user).values_list("pk", flat=True)
+    return DataSubject(user=caller.user, report_ids=tuple(ids))

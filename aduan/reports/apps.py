@@ -14,3 +14,4 @@ class ReportsConfig(AppConfig):
 
         # Schema upkeep after migrate, not a domain side effect (see dbobjects.py).
         post_migrate.connect(on_post_migrate, sender=self)
+        from . import chain  # noqa: F401  registers the events stream

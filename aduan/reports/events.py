@@ -3,7 +3,9 @@
 ``append_event`` in ``services`` writes the single event of a person's action;
 everything that writes many events at once goes through here, so a rule that
 must see every event (an integrity chain, an audit hook) has two places to
-look, both in this app. On PostgreSQL the events of a set-based change are
+look, both in this app. Each registers the sealing of the hash chain after
+commit (``reports.chain``): the events of one batch are chained together, in id
+order, by one seal under the chain's head lock. On PostgreSQL the events of a set-based change are
 written by the same statement that changes the reports (a data-modifying CTE
 built by ``system_events_cte``); on SQLite by multi-row INSERTs.
 
@@ -19,6 +21,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.db import connection
+
+from aduan.accounts.sealing import seal_on_commit
 
 from .models import ReportEvent
 from .workflow import Actor
@@ -62,6 +66,7 @@ def system_events_cte(source: str, *, action: str, now: datetime, visibility: st
            f"%s, '', '' FROM {source} c ORDER BY c.id RETURNING report_id, id)")
     params = [_dt(now), action, Actor.SYSTEM, *([from_status] if from_status else []),
               json.dumps(data), visibility]
+    seal_on_commit("events")
     return sql, params
 
 
@@ -85,6 +90,7 @@ def system_events_insert(rows: list[tuple], *, action: str, now: datetime, visib
                     row[2], row[2], payload, visibility)])
             event_ids.update(dict(cursor.fetchall()))
     events_written(sorted(event_ids.values()))
+    seal_on_commit("events")
     return event_ids
 
 
@@ -92,4 +98,5 @@ def events_create(events: list) -> list:
     """Write many ``ReportEvent`` objects in one go; they come back with their ids."""
     written = ReportEvent.objects.bulk_create(events, batch_size=_CHUNK)
     events_written([event.pk for event in written])
+    seal_on_commit("events")
     return written

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 
+from aduan.accounts.models import ChainedRow
+from aduan.accounts.sealing import seal_on_commit
 from aduan.agencies.models import Agency, Category, Region
 
 from .workflow import Action, ArchiveReason, Severity, Status
@@ -197,10 +199,14 @@ class Visibility(models.TextChoices):
     STAFF = "staff", _("Staff only")
 
 
-class ReportEvent(models.Model):
+class ReportEvent(ChainedRow):
     """One step in a report's history. Append-only: never updated, never deleted.
 
-    The database enforces this too (triggers in migration 0002).
+    The database enforces this too (triggers in migration 0012), and every event is
+    chained by hash (``reports.chain``). The one change allowed after sealing is an
+    erasure: ``message``, ``public_message`` and ``data`` rewritten without personal
+    data, once, with ``erased_at`` set; ``content_hash`` keeps the digest of what was
+    there, so the chain still holds.
     """
 
     # Events are the largest table; only the indexes that reads need (event_report_idx
@@ -222,11 +228,16 @@ class ReportEvent(models.Model):
     public_message = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False,
+                                    db_default="")
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["report", "created_at", "id"], name="event_report_idx"),
-                   models.Index(fields=["action", "created_at"], name="event_action_idx")]
+                   models.Index(fields=["action", "created_at"], name="event_action_idx"),
+                   models.Index(fields=["id"], condition=Q(row_hash__isnull=True),
+                                name="event_unsealed_idx")]
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.action}"
@@ -235,6 +246,7 @@ class ReportEvent(models.Model):
         if self.pk is not None:
             raise ValueError("report events are append-only")
         super().save(*args, **kwargs)
+        seal_on_commit("events")
 
     def delete(self, *args, **kwargs):
         raise ValueError("report events are append-only")

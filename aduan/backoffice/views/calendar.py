@@ -63,7 +63,7 @@ def calendar(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            holiday = holiday_add(day=data["date"], name=data["name"],
+            holiday = holiday_add(day=data["date"], name=data["name"], actor=request.user,
                                   region_code=data["region"] or None)
         except DomainError as exc:
             add_domain_error(form, exc, {"region_code": "region"})
@@ -83,7 +83,7 @@ def calendar_remove(request):
     region = _region(request.POST.get("region"))
     try:
         day = date.fromisoformat(request.POST.get("date", ""))
-        holiday_remove(day=day, region_code=region or None)
+        holiday_remove(day=day, region_code=region or None, actor=request.user)
     except ValueError:
         messages.error(request, _("Give a date in the form YYYY-MM-DD."))
     except DomainError as exc:

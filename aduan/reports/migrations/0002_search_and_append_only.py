@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from ._sqlite_objects import STATEMENTS
+from ._sqlite_objects import STATEMENTS_0002 as STATEMENTS
 
 # The SQLite statements are shared with reports/dbobjects.py, which restores them
 # whenever a later migration rebuilds a table and drops its triggers.

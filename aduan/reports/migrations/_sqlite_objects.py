@@ -1,6 +1,10 @@
 """SQLite objects Django's schema editor does not know about (see reports/dbobjects.py)."""
 
-STATEMENTS = [
+from aduan.accounts.chainsql import ANCHOR_SQLITE, AUDIT_SQLITE, EVENT_SQLITE
+
+# As migration 0002 created them; the two "no_update" guards were replaced by the hash
+# chain's triggers (accounts 0006, reports 0012), which allow sealing once.
+STATEMENTS_0002 = [
     ("reports_report_fts",
      "CREATE VIRTUAL TABLE reports_report_fts USING fts5(public_title, public_body, "
      "content='reports_report', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"),
@@ -28,3 +32,8 @@ STATEMENTS = [
      "CREATE TRIGGER accounts_audit_no_update BEFORE UPDATE ON accounts_auditentry BEGIN "
      "SELECT RAISE(ABORT, 'audit entries are append-only'); END"),
 ]
+
+_REPLACED = {"reports_event_no_update", "accounts_audit_no_update"}
+# What must exist now (restored after a table rebuild by reports/dbobjects.py).
+STATEMENTS = [*(item for item in STATEMENTS_0002 if item[0] not in _REPLACED),
+              *AUDIT_SQLITE, *ANCHOR_SQLITE, *EVENT_SQLITE]

@@ -5,7 +5,7 @@ Also the PIN check that lets a reporter without an account act on their report.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.accounts.audit import AuditAction, audit_once_per
 from aduan.agencies.models import Agency, Category, Region
 from aduan.agencies.selectors import active_category, region_exists
 from aduan.deadlines.services import apply_deadlines
@@ -178,7 +179,12 @@ def report_pin_check(*, tracking_id: str, pin: str, client: str = "", proof: str
     if row is None or not right:
         raise WrongPin()
     rate_clear("pin_report", canonical)
+    audit_once_per(PIN_AUDIT_EVERY, AuditAction.PIN_UNLOCKED, target=f"report:{canonical}")
     return row["pk"]
+
+
+# A PIN opens a report for a session (portal) or a request (API): audited once an hour.
+PIN_AUDIT_EVERY = timedelta(hours=1)
 
 
 class WrongPin(Exception):
