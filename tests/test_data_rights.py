@@ -265,7 +265,8 @@ def test_nobody_but_the_reporter_gets_the_personal_data(api, cast, viewer, priva
 
     report, _pin = submit(agency="pemkot-surabaya", **privacy)
     if viewer == "other_citizen":
-        token = token_create(user=get_user_model().objects.create_user("o", "o@contoh.id", "x"))
+        token = token_create(user=get_user_model().objects.create_user("o", "o@contoh.id", "x"),
+                             from_cli=True)
     else:
         token = getattr(cast, viewer).token if viewer != "nobody" else None
     got = api.get("/personal-data", token=token, tracking_id=report.tracking_id)
