@@ -6,6 +6,7 @@ the e-mail variables. Every variable is parsed strictly: a malformed value stops
 start-up with a message naming it, rather than running half-configured.
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -132,6 +133,26 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _data_keys() -> str:
+    """The ring that seals personal data at rest (aduan.lib.vault): ADUAN_DATA_KEYS, the
+    file ADUAN_DATA_KEYS_FILE names, or (embedded default) a random key kept in var/."""
+    keys = env_secret("ADUAN_DATA_KEYS")
+    if keys:
+        return keys
+    path = VAR_DIR / "data_keys"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+        path.write_text(f"k1:{key}\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DATA_KEYS = _data_keys()
+# True when the ring is the embedded default in var/ (``aduan keys add`` may then edit it).
+DATA_KEYS_EMBEDDED = not (os.environ.get("ADUAN_DATA_KEYS") or os.environ.get("ADUAN_DATA_KEYS_FILE"))
 DEBUG = env_bool("ADUAN_DEBUG", False)
 ALLOWED_HOSTS = env_list("ADUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("ADUAN_CSRF_TRUSTED_ORIGINS", [])

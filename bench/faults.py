@@ -65,8 +65,9 @@ CHECKS = {
         "SELECT count(*) FROM (SELECT report_id FROM reports_reportevent WHERE action = "
         "'dispatch' GROUP BY 1 HAVING count(*) > 1) d",
     "duplicate messages (event, channel, recipient)":
-        "SELECT count(*) FROM (SELECT event_id, channel, recipient FROM channels_outboundmessage "
-        "WHERE event_id IS NOT NULL GROUP BY 1, 2, 3 HAVING count(*) > 1) d",
+        "SELECT count(*) FROM (SELECT event_id, channel, recipient_digest "
+        "FROM channels_outboundmessage WHERE event_id IS NOT NULL GROUP BY 1, 2, 3 "
+        "HAVING count(*) > 1) d",
     "messages not sent":
         "SELECT count(*) FROM channels_outboundmessage WHERE status <> 'sent'",
     "tasks due and still waiting (READY)":

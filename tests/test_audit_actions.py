@@ -97,7 +97,8 @@ def test_back_office_read_of_a_confidential_report_is_audited(cast):
 
 def test_identity_reveal_is_audited(cast):
     report, _pin = submit(anonymous=True)
-    services.reporter_identity_reveal(caller=cast.national.caller, report=report)
+    services.reporter_identity_reveal(caller=cast.national.caller, report=report,
+                                      reason="Permintaan resmi dari pengadilan negeri")
     assert entries(A.REPORTER_IDENTITY_VIEWED)[0].target == report.tracking_id
 
 

@@ -138,10 +138,14 @@ def test_only_the_national_admin_reveals_an_anonymous_reporter_and_it_is_audited
     url = f"/kantor/laporan/{report.tracking_id}/"
     assert "Siti Tersembunyi" not in text(as_(cast.admin_a).get(url))
     assert "Siti Tersembunyi" not in text(as_(cast.national).get(url))
-    assert as_(cast.admin_a).post(url + "pelapor/").status_code == 302
+    reason = {"reason": "Pelapor diduga membuat laporan palsu berulang kali"}
+    assert as_(cast.admin_a).post(url + "pelapor/", reason).status_code == 302
     assert not AuditEntry.objects.filter(target=report.tracking_id).exists()
-    revealed = text(as_(cast.national).post(url + "pelapor/"))
-    assert "Siti Tersembunyi" in revealed
+    refused = as_(cast.national).post(url + "pelapor/", {"reason": "cek"})
+    assert refused.status_code == 422 and "Siti Tersembunyi" not in text(refused)
+    assert "20" in text(refused) and not AuditEntry.objects.filter(target=report.tracking_id)
+    revealed = as_(cast.national).post(url + "pelapor/", reason)
+    assert "Siti Tersembunyi" in text(revealed) and revealed["Cache-Control"] == "no-store"
     assert AuditEntry.objects.filter(target=report.tracking_id,
                                      action="reporter_identity_viewed").count() == 1
 

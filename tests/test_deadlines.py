@@ -9,7 +9,7 @@ import time_machine
 from conftest import submit
 from django.core.management import call_command
 
-from aduan.channels.models import OutboundMessage
+from aduan.channels.models import OutboundMessage, recipient_digest
 from aduan.deadlines.calendar import WIB, WITA
 from aduan.deadlines.models import DeadlineReminder, EscalationStep, SlaPolicy
 from aduan.deadlines.policies import forget_policies
@@ -126,7 +126,8 @@ def test_respond_opens_the_reply_window_then_the_sweep_closes_it(cast, api):
     assert closed.status == "closed" and closed.closed_at is not None
     close = events(report, "close")[0]
     assert close.actor_role == "system" and close.data == {"auto": True}
-    assert OutboundMessage.objects.filter(event=close, recipient="siti@contoh.id").exists()
+    assert OutboundMessage.objects.filter(
+        event=close, recipient_digest=recipient_digest("siti@contoh.id")).exists()
     assert sweep(at(2026, 8, 19, 0, 5))["auto_closed"] == 0
 
 
@@ -159,7 +160,8 @@ def test_escalation_climbs_level_by_level_and_only_once(cast, settings):
     assert sweep(at(2026, 10, 12, 23))["escalated"] == {3: 0, 2: 0, 1: 0}
     assert sweep(at(2026, 10, 13, 0, 1))["escalated"][1] == 1
     assert fresh(report).escalation_level == 1
-    assert OutboundMessage.objects.filter(purpose="escalation_1", recipient=leader_email).exists()
+    assert OutboundMessage.objects.filter(
+        purpose="escalation_1", recipient_digest=recipient_digest(leader_email)).exists()
     assert sweep(at(2026, 10, 13, 0, 1))["escalated"] == {3: 0, 2: 0, 1: 0}
     assert sweep(at(2026, 10, 19, 23))["escalated"][2] == 0  # 5th HK after 12 Oct not over
     assert sweep(at(2026, 10, 20, 0, 1))["escalated"][2] == 1
@@ -170,8 +172,8 @@ def test_escalation_climbs_level_by_level_and_only_once(cast, settings):
     assert fresh(report).escalation_level == 3
     assert ReportAccess.objects.filter(report=report, agency_id="ombudsman").exists()
     assert [e.data["level"] for e in events(report, "escalate")] == [1, 2, 3]
-    assert OutboundMessage.objects.filter(purpose="escalation_3",
-                                          recipient="pengawas@ombudsman.go.id").exists()
+    assert OutboundMessage.objects.filter(
+        purpose="escalation_3", recipient_digest=recipient_digest("pengawas@ombudsman.go.id")).exists()
 
 
 def test_a_report_late_for_long_jumps_straight_to_its_level(cast):

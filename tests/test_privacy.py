@@ -126,19 +126,27 @@ def test_action_responses_hide_the_anonymous_reporter(api, cast, privacy):
         assert not any(e["action"] in ("request_info", "provide_info") for e in events)
 
 
+REASON = {"reason": "Ancaman kekerasan dalam laporan, diminta kepolisian"}
+
+
 def test_only_the_national_admin_sees_an_anonymous_reporter_and_it_is_audited(api, cast):
     report, _pin = make(cast, "both")
     tid = report.tracking_id
-    assert api.get(f"/reports/{tid}/reporter", token=cast.admin_a.token).status_code == 403
-    assert api.get(f"/reports/{tid}/reporter", token=cast.admin_b.token).status_code == 404
-    assert api.get(f"/reports/{tid}/reporter").status_code == 404  # confidential: unknown
+    path = f"/reports/{tid}/reporter"
+    assert api.post(path, REASON, token=cast.admin_a.token).status_code == 403
+    assert api.post(path, REASON, token=cast.admin_b.token).status_code == 404
+    assert api.post(path, REASON).status_code == 401  # credentials before anything else
     assert not AuditEntry.objects.filter(target=tid).exists()
-    response = api.get(f"/reports/{tid}/reporter", token=cast.national.token)
+    short = api.post(path, {"reason": "perlu"}, token=cast.national.token)
+    assert short.status_code == 422 and "20" in short.json()["error"]["message"]
+    assert not AuditEntry.objects.filter(target=tid).exists()
+    response = api.post(path, REASON, token=cast.national.token)
     assert response.status_code == 200
     assert response.json()["name"] == NAME and response.json()["email"] == EMAIL
-    api.get(f"/reports/{tid}/reporter", token=cast.national.token)
+    api.post(path, REASON, token=cast.national.token)
     audits = AuditEntry.objects.filter(target=tid, action="reporter_identity_viewed")
     assert audits.count() == 2 and audits.first().actor == cast.national.user
+    assert audits.first().detail["reason"] == REASON["reason"]
 
 
 def test_a_report_is_private_until_dispatched(api, cast):

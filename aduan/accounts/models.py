@@ -102,6 +102,7 @@ class AuditEntry(ChainedRow):
         IDENTITY_ERASED = "identity_erased", _("Reporter identity erased")
         RETENTION_APPLIED = "retention_applied", _("Retention period applied")
         RETENTION_CHANGED = "retention_changed", _("Retention period changed")
+        KEYS_ROTATED = "keys_rotated", _("Personal data sealed again under a new key")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
@@ -113,6 +114,8 @@ class AuditEntry(ChainedRow):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target", "-at"], name="audit_target_idx"),
+                   # Lists of one kind of entry, newest first (the identity reveals).
+                   models.Index(fields=["action", "-id"], name="audit_action_idx"),
                    models.Index(fields=["id"], condition=models.Q(row_hash__isnull=True),
                                 name="audit_unsealed_idx")]
 

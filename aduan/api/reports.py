@@ -152,13 +152,15 @@ def get_events(request: HttpRequest, tracking_id: str):
     return {"items": events_for(report, level, caller)}
 
 
-@router.get("/reports/{tracking_id}/reporter", response={200: ReporterIdentity, **ERRORS},
-            openapi_extra={"security": STAFF},
-            summary="Who filed the report (national admins only; every look is audited)")
-def get_reporter(request: HttpRequest, tracking_id: str):
+@router.post("/reports/{tracking_id}/reporter", response={200: ReporterIdentity, **ERRORS},
+             openapi_extra={"security": STAFF}, auth=credentials_present,
+             summary="Who filed the report (national admins only, with a reason; every look "
+                     "is audited and sent to the supervisor)")
+def reveal_reporter(request: HttpRequest, tracking_id: str, payload: ReasonIn):
     caller = resolve_caller(request, tracking_id)
     report, _view = report_get_for_caller(caller, tracking_id)
-    return services.reporter_identity_reveal(caller=caller, report=report)
+    return services.reporter_identity_reveal(caller=caller, report=report,
+                                             reason=payload.reason)
 
 
 # --- staff actions ------------------------------------------------------------------

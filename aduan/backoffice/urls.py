@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import calendar, channels, home, members, partners, reports, security, stats, twofactor
+from .views import (calendar, channels, home, members, partners, reports, reveals, security, stats,
+                    twofactor)
 
 app_name = "backoffice"
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("laporan/<str:tracking_id>/", reports.report_page, name="report"),
     path("laporan/<str:tracking_id>/pelapor/", reports.reveal_reporter, name="reveal"),
     path("laporan/<str:tracking_id>/<slug:action>/", reports.report_action, name="action"),
+    path("pembukaan-identitas/", reveals.reveals, name="reveals"),
     path("anggota/", members.members, name="members"),
     path("kalender/", calendar.calendar, name="calendar"),
     path("kanal/", channels.channels, name="channels"),

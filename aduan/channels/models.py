@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aduan.lib.sealed import DigestField, SealedJSONField, SealedTextField
+
 
 class OutboundChannel(models.TextChoices):
     """Where a message goes; each has a sender registered in ``transports``."""
@@ -28,12 +30,14 @@ class OutboundMessage(models.Model):
     """A message waiting for, or done with, delivery.
 
     Written in the same transaction as the event that causes it, so a crash
-    either keeps both or neither; ``(event, channel, recipient)`` is unique, so
+    either keeps both or neither; ``(event, channel, recipient)`` is unique (by the
+    recipient's digest, the address being sealed), so
     one event never yields the same message twice.
     """
 
     channel = models.CharField(max_length=12, choices=OutboundChannel.choices)
-    recipient = models.CharField(max_length=254)
+    recipient = SealedTextField(max_length=254)  # sealed at rest (aduan.lib.vault)
+    recipient_digest = DigestField(source="recipient", purpose="recipient")
     subject = models.CharField(max_length=250, blank=True)
     body = models.TextField()
     # What a non-mail sender needs beyond the text (a reply-to id, a webhook's event body).
@@ -54,7 +58,7 @@ class OutboundMessage(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["event", "channel", "recipient"],
+            models.UniqueConstraint(fields=["event", "channel", "recipient_digest"],
                                     condition=Q(event__isnull=False),
                                     name="outbound_once_per_event"),
         ]
@@ -65,6 +69,11 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.purpose}#{self.pk}"
+
+
+def recipient_digest(recipient: str) -> str:
+    """What ``OutboundMessage.recipient_digest`` holds for ``recipient``: look-ups go by it."""
+    return OutboundMessage._meta.get_field("recipient_digest").digest_of(recipient)
 
 
 class Notice(models.Model):
@@ -110,7 +119,7 @@ class Contact(models.Model):
     """
 
     channel = models.CharField(max_length=12, choices=OutboundChannel.choices)
-    address = models.CharField(max_length=254)
+    address = SealedTextField(max_length=254)  # sealed at rest (aduan.lib.vault)
     address_digest = models.CharField(max_length=64)
     opted_out_at = models.DateTimeField(null=True, blank=True)
     # WhatsApp allows free-form replies only within 24 hours of the reporter's last message.
@@ -148,8 +157,9 @@ class InboundMessage(models.Model):
 
     provider = models.CharField(max_length=12, choices=Provider.choices)
     provider_message_id = models.CharField(max_length=200)
-    sender = models.CharField(max_length=254)
-    payload = models.JSONField(default=dict)
+    # The sender's address and the provider's payload are sealed at rest (aduan.lib.vault).
+    sender = SealedTextField(max_length=254)
+    payload = SealedJSONField(default=dict)
     received_at = models.DateTimeField()
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="messages")

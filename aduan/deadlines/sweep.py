@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from aduan.accounts.models import User
 from aduan.agencies.models import Region
+from aduan.lib import vault
 from aduan.reports import events
 from aduan.reports.workflow import Action, Actor, ArchiveReason, Status
 
@@ -106,13 +107,19 @@ def _with_events(change_sql: str, params: list, *, action: str, now: datetime,
                 [*prefix_params, *params, *events_params])
             rows = cursor.fetchall()
             events.events_written([row[4] for row in rows])
-            return rows
+            return [(*row[:5], _email(row[5])) for row in rows]
         cursor.execute(change_sql, params)
         rows = cursor.fetchall()
     event_ids = events.system_events_insert(rows, **event)
     emails = dict(User.objects.filter(pk__in={row[5] for row in rows if row[5]})
                   .exclude(email="").values_list("pk", "email")) if rows else {}
-    return [(*row[:4], event_ids[row[0]], row[4] or emails.get(row[5], "")) for row in rows]
+    return [(*row[:4], event_ids[row[0]], _email(row[4]) or emails.get(row[5], ""))
+            for row in rows]
+
+
+def _email(stored: str | None) -> str:
+    """A reporter's e-mail as raw SQL returns it: sealed at rest (an account's is not)."""
+    return vault.open_sealed(stored, "reports.Report.reporter_email") if stored else ""
 
 
 def _escalate(run: _Run, steps: dict[int, int]) -> dict[int, int]:

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import AuditEntry
-from aduan.channels.models import OutboundChannel, OutboundMessage, OutboundStatus
+from aduan.channels.models import (OutboundChannel, OutboundMessage, OutboundStatus,
+                                   recipient_digest)
 from aduan.errors import InvalidInput, NotFound
 from aduan.lib.netguard import UnsafeAddress, resolve_checked, url_parts
 
@@ -117,7 +118,7 @@ def recipient(endpoint_id: int) -> str:
 
 def deliveries(endpoint_id: int):
     return OutboundMessage.objects.filter(channel=OutboundChannel.WEBHOOK,
-                                          recipient=recipient(endpoint_id))
+                                          recipient_digest=recipient_digest(recipient(endpoint_id)))
 
 
 def webhook_redeliver(*, endpoint: WebhookEndpoint, message_id: int, actor=None) -> bool:

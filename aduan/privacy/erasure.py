@@ -86,7 +86,8 @@ def _erase_channels(subject: DataSubject, addresses: set[str], now) -> dict:
     counts = {
         "pending_cancelled": outbox.filter(status=OutboundStatus.PENDING).update(
             status=OutboundStatus.FAILED, last_error="identity erased"),
-        "messages_to_you": outbox.update(recipient=ERASED, subject="", body="", payload={}),
+        "messages_to_you": outbox.update(recipient=ERASED, recipient_digest=ERASED, subject="",
+                                         body="", payload={}),
         "inbound_messages": subject_inbound(subject).update(sender="", text="", payload={}),
         "push_subscriptions": subject_push(subject).delete()[0],
         "notices": subject_notices(subject).delete()[0],

@@ -61,7 +61,7 @@ def _outbox(cutoff, dry_run: bool) -> int:
             .exclude(status=OutboundStatus.PENDING).exclude(body="", payload={}))
     if dry_run:
         return rows.count()
-    return rows.update(recipient=ERASED, subject="", body="", payload={})
+    return rows.update(recipient=ERASED, recipient_digest=ERASED, subject="", body="", payload={})
 
 
 _APPLY = {

@@ -8,7 +8,8 @@ the e-mail and phone on their reports or account, and their reports' channel con
 
 from django.db.models import Q
 
-from aduan.channels.models import Contact, InboundMessage, Notice, OutboundMessage, ReportContact
+from aduan.channels.models import (Contact, InboundMessage, Notice, OutboundMessage, ReportContact,
+                                   recipient_digest)
 from aduan.push.models import PushSubscription
 from aduan.reports.access import DataSubject
 from aduan.reports.models import Report
@@ -35,7 +36,7 @@ def subject_addresses(subject: DataSubject) -> set[str]:
 def subject_outbox(subject: DataSubject, addresses: set[str] | None = None):
     """Messages to the subject: about their reports, or (an account) to the account."""
     addresses = subject_addresses(subject) if addresses is None else addresses
-    to_them = Q(recipient__in=addresses)
+    to_them = Q(recipient_digest__in={recipient_digest(address) for address in addresses})
     about = Q(event__report_id__in=subject.report_ids)
     scope = about | Q(event__isnull=True) if subject.user is not None else about
     return OutboundMessage.objects.filter(to_them & scope).order_by("id")

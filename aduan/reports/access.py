@@ -359,6 +359,13 @@ def contact_address_visible(report: Report, view: View) -> bool:
     return view == View.NATIONAL and reporter_identity_visible(report, view)
 
 
+def identity_reveals_allowed(caller: Caller) -> bool:
+    """The list of reporter identity reveals (who looked, when, why; never the identity):
+    the supervisor (Ombudsman) it is sent to, national admins and auditors."""
+    return caller.is_national_admin or caller.has_role(Role.SUPERVISOR) \
+        or caller.has_role(Role.AUDITOR)
+
+
 def channel_simulator_allowed(caller: Caller) -> bool:
     """The channel simulator, for training: national admins and agency admins."""
     return caller.is_national_admin or caller.has_role(Role.AGENCY_ADMIN)

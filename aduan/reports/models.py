@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.accounts.models import ChainedRow
 from aduan.accounts.sealing import seal_on_commit
 from aduan.agencies.models import Agency, Category, Region
+from aduan.lib.sealed import SealedTextField
 
 from .workflow import Action, ArchiveReason, Severity, Status
 
@@ -87,9 +89,10 @@ class Report(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="reports",
                                  db_index=False)  # report_reporter_idx leads with it
-    reporter_name = models.CharField(max_length=150, blank=True)
-    reporter_email = models.EmailField(blank=True)
-    reporter_phone = models.CharField(max_length=32, blank=True)
+    # Personal data, sealed at rest (aduan.lib.vault); read and written as plain text.
+    reporter_name = SealedTextField(max_length=150, blank=True)
+    reporter_email = SealedTextField(max_length=254, blank=True, validators=[validate_email])
+    reporter_phone = SealedTextField(max_length=32, blank=True)
     pin_hash = models.CharField(max_length=100, editable=False)
     pin_failures = models.PositiveSmallIntegerField(default=0)
     pin_locked_until = models.DateTimeField(null=True, blank=True)

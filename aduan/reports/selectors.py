@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from aduan.accounts.models import AuditEntry
 from aduan.agencies.models import Agency, Role
 from aduan.errors import InvalidInput
 
@@ -261,3 +262,14 @@ def report_counters() -> dict[str, int]:
                                                             Status.CLOSED)).count(),
                   "closed": reports.filter(status=Status.CLOSED).count()}
     return {**counts, "agencies": Agency.objects.filter(active=True).count()}
+
+
+def identity_reveals(*, before: int | None = None, limit: int = 50) -> tuple[list, int | None]:
+    """The newest reporter identity reveals (audit entries), and the cursor of the next page.
+    Callers check ``access.identity_reveals_allowed`` first."""
+    rows = (AuditEntry.objects.filter(action=AuditEntry.Action.REPORTER_IDENTITY_VIEWED)
+            .select_related("actor").order_by("-id"))
+    if before:
+        rows = rows.filter(id__lt=before)
+    page = list(rows[:limit + 1])
+    return page[:limit], (page[limit - 1].pk if len(page) > limit else None)

@@ -10,6 +10,7 @@ from aduan.reports.access import (
     caller_for_user,
     channel_simulator_allowed,
     channels_admin_allowed,
+    identity_reveals_allowed,
 )
 
 
@@ -23,6 +24,7 @@ def staff_required(view):
         request.caller = caller
         request.can_manage = caller.is_national_admin or caller.has_role(Role.AGENCY_ADMIN)
         request.channels_admin = channels_admin_allowed(caller)
+        request.reveals_reader = identity_reveals_allowed(caller)
         request.can_simulate = channel_simulator_allowed(caller)
         request.unread_notices = notices_unread_count(request.user)
         return view(request, *args, **kwargs)

@@ -165,18 +165,27 @@ def _after_action(request, canonical: str):
 @require_POST
 @staff_required
 def reveal_reporter(request, tracking_id: str):
-    """Show an anonymous reporter to a national admin; the look is written to the audit log."""
+    """Show an anonymous reporter to a national admin who gives a reason; the look is
+    written to the audit log and sent to the supervisor."""
     canonical = tracking.normalize(tracking_id) or ""
+    reason = request.POST.get("reason", "")[:2000]
     try:
         report, _view = report_get_for_caller(request.caller, canonical)
-        identity = services.reporter_identity_reveal(caller=request.caller, report=report)
+        identity = services.reporter_identity_reveal(caller=request.caller, report=report,
+                                                     reason=reason)
+    except InvalidInput as exc:
+        context = _context(request, canonical)
+        context.update(reveal_error=str(exc.message), reveal_reason=reason)
+        return render(request, "backoffice/report.html", context, status=422)
     except DomainError as exc:
         not_found_on(exc)
         messages.error(request, str(exc.message))
         return redirect("backoffice:report", tracking_id=canonical)
     context = _context(request, canonical)
     context["identity"] = identity
-    return render(request, "backoffice/report.html", context)
+    response = render(request, "backoffice/report.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @staff_required

@@ -20,8 +20,8 @@ from .handling import (
                        report_respond,
                        report_restrict,
                        report_return,
-                       reporter_identity_reveal,
 )
+from .identity import reporter_identity_reveal
 from .intake import NewReport, WrongPin, report_pin_check, report_submit
 from .reporter import report_add_info, report_close, report_provide_info, report_reply
 from .signoff import report_draft_response, report_return_draft, report_sign_off

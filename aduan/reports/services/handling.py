@@ -259,19 +259,3 @@ def report_restrict(*, caller: Caller, report: Report, anonymous: bool | None = 
         append_event(report, Action.RESTRICT, caller=caller, actor=actor, from_status=report.status,
                 visibility=Visibility.STAFF, now=now, data={"made_stricter": changed})
     return report
-
-
-def reporter_identity_reveal(*, caller: Caller, report: Report) -> dict:
-    """Show who filed the report. National admins only; every look is audited."""
-    if view_level(caller, report) is None:
-        raise ReportNotFound()
-    if not caller.is_authenticated:
-        raise Unauthenticated()
-    if not caller.is_national_admin:
-        raise Forbidden(_("Only a national admin may see who filed an anonymous report."))
-    AuditEntry.objects.create(
-        actor=caller.user, action=AuditEntry.Action.REPORTER_IDENTITY_VIEWED,
-        target=report.tracking_id, detail={"anonymous": report.anonymous})
-    return {"name": report.reporter_name, "email": report.reporter_email,
-            "phone": report.reporter_phone,
-            "account": report.reporter.get_username() if report.reporter_id else None}
