@@ -10,8 +10,8 @@ from django.db.models import Q
 
 from aduan.channels.models import Contact, InboundMessage, Notice, OutboundMessage, ReportContact
 from aduan.push.models import PushSubscription
-from aduan.reports.access import DataSubject
 from aduan.reports.models import Report
+from aduan.reports.subjects import DataSubject
 
 
 def subject_reports(subject: DataSubject):

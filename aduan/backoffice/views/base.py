@@ -6,11 +6,8 @@ from django.shortcuts import redirect
 
 from aduan.agencies.models import Role
 from aduan.channels.messages import notices_unread_count
-from aduan.reports.access import (
-    caller_for_user,
-    channel_simulator_allowed,
-    channels_admin_allowed,
-)
+from aduan.reports.access import channel_simulator_allowed, channels_admin_allowed
+from aduan.reports.callers import caller_for_user
 
 
 def staff_required(view):
