@@ -302,7 +302,7 @@ def _pages(sample: dict) -> list[tuple]:
 
 
 def _sample() -> dict:
-    from aduan.reports.access import ANONYMOUS
+    from aduan.reports.callers import ANONYMOUS
     from aduan.reports.models import Report
     from aduan.reports.selectors import ReportFilters, report_list
 

@@ -41,7 +41,7 @@ QUERIES = [
 def _callers():
     from django.contrib.auth import get_user_model
 
-    from aduan.reports.access import ANONYMOUS, caller_for_user
+    from aduan.reports.callers import ANONYMOUS, caller_for_user
 
     User = get_user_model()
     return {"public": ANONYMOUS,

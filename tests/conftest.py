@@ -10,7 +10,7 @@ from aduan.accounts.services import staff_add, token_create
 from aduan.agencies.models import Role
 from aduan.agencies.refdata import load_reference_data
 from aduan.reports import services
-from aduan.reports.access import Caller, caller_for_user
+from aduan.reports.callers import Caller, caller_for_user
 from aduan.routing.training import train
 
 PASSWORD = "Test-Password-2026"

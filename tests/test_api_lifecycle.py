@@ -5,7 +5,7 @@ from conftest import submit
 from expected import EXPECTED
 
 from aduan.reports import services
-from aduan.reports.access import Caller
+from aduan.reports.callers import Caller
 from aduan.reports.models import Report, ReportAccess, ReportEvent
 from aduan.reports.workflow import Action, Status
 

@@ -139,3 +139,19 @@ def _circles() -> list[list[str]]:
 
 def test_no_import_circles_lazy_imports_included():
     assert _circles() == []
+
+
+# What the access rules are asked about (the caller, the data subject, the agency's sign-off
+# configuration) lives beside reports/access.py; those modules hold no rules, so they never
+# need the rules themselves.
+ACCESS_SUPPORT = ("aduan.reports.callers", "aduan.reports.subjects", "aduan.reports.policy")
+
+
+@pytest.mark.parametrize("module", ACCESS_SUPPORT)
+def test_access_support_modules_sit_below_the_rules(module):
+    assert "aduan.reports.access" not in GRAPH[module]
+
+
+def test_access_rules_stay_in_one_readable_file():
+    lines = MODULES["aduan.reports.access"].read_text(encoding="utf-8").count("\n")
+    assert lines < 400, f"reports/access.py has {lines} lines; move what is not a rule beside it"

@@ -19,7 +19,7 @@ from aduan.privacy.models import RetentionKind, RetentionPeriod
 from aduan.privacy.retention import retention_apply
 from aduan.push.models import PushSubscription
 from aduan.reports import services
-from aduan.reports.access import Caller
+from aduan.reports.callers import Caller
 from aduan.reports.models import Report, ReportEvent, Status
 
 A = AuditEntry.Action

@@ -15,7 +15,7 @@ from aduan.deadlines.models import DeadlineReminder, EscalationStep, SlaPolicy
 from aduan.deadlines.policies import forget_policies
 from aduan.deadlines.sweep import sweep
 from aduan.reports import services
-from aduan.reports.access import Caller
+from aduan.reports.callers import Caller
 from aduan.reports.models import Report, ReportAccess, ReportEvent
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from aduan.agencies.models import Role
 from aduan.partners.feed import feed_page
 from aduan.partners.models import FeedEntry
 from aduan.reports import services
-from aduan.reports.access import caller_for_user
+from aduan.reports.callers import caller_for_user
 
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",

@@ -8,7 +8,7 @@ import requests
 from georeport import GeoReport
 
 from aduan.reports import services
-from aduan.reports.access import Caller
+from aduan.reports.callers import Caller
 
 # Element names of the spec's GET requests answer, in its order.
 REQUEST_ELEMENTS = ["service_request_id", "status", "status_notes", "service_name",

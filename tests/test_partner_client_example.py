@@ -19,7 +19,7 @@ from aduan.channels.outbox import outbox_deliver_due
 from aduan.lib import outbound_http
 from aduan.partners import clients, webhooks
 from aduan.reports import services
-from aduan.reports.access import caller_for_user
+from aduan.reports.callers import caller_for_user
 from aduan.reports.models import Report
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "partner_client.py"

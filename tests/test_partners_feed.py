@@ -85,3 +85,21 @@ def test_numbering_gives_each_committed_entry_one_position(cast):
     assert FeedEntry.objects.filter(position__isnull=True).count() == 2
     assert feed_number() == 2 and feed_number() == 0
     assert sorted(FeedEntry.objects.values_list("position", flat=True)) == [1, 2]
+
+
+def test_unknown_or_repeated_parameters_are_refused_not_ignored(api, cast):
+    token = _client()
+    response = api.get("/changes", token=token, lang="en", since="2026-01-01")
+    error = response.json()["error"]
+    assert response.status_code == 422 and error["code"] == "unknown_parameter"
+    assert error["field"] == "since"
+    assert error["message"] == "since is not a parameter of this endpoint; it takes: after, limit."
+    response = api.get("/changes", token=token, lang="en", limit=[1, 2])
+    assert response.status_code == 422 and response.json()["error"] == {
+        "code": "repeated_parameter", "field": "limit",
+        "message": "limit is given more than once; send it once."}
+    indonesian = api.get("/changes", token=token, limt=5).json()["error"]
+    assert indonesian["code"] == "unknown_parameter" and "bukan parameter" in indonesian["message"]
+    # Malformed values of known parameters stay the schema's 422.
+    assert api.get("/changes", token=token, limit="banyak").status_code == 422
+    assert api.get("/changes", token=token, after="", limit=1).status_code == 200

@@ -9,7 +9,7 @@ from django.test import Client
 from aduan.channels.models import OutboundMessage, OutboundStatus, recipient_digest
 from aduan.channels.outbox import outbox_deliver_due
 from aduan.demo.scenarios import DEMO_PASSWORD
-from aduan.reports.access import caller_for_user
+from aduan.reports.callers import caller_for_user
 from aduan.reports.selectors import queue_counts, queues_for
 
 pytestmark = pytest.mark.django_db

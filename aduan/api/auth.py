@@ -17,13 +17,8 @@ from aduan.accounts.ratelimit import client_key
 from aduan.errors import RateLimited, Unauthenticated
 from aduan.partners.clients import client_authenticate, client_rate_check
 from aduan.partners.models import CLIENT_KEY_PREFIX
-from aduan.reports.access import (
-    ANONYMOUS,
-    Caller,
-    caller_for_client,
-    caller_for_user,
-    report_get_for_caller,
-)
+from aduan.reports.access import report_get_for_caller
+from aduan.reports.callers import ANONYMOUS, Caller, caller_for_client, caller_for_user
 from aduan.reports.services import WrongPin, report_pin_check
 
 PIN_HEADER = "HTTP_X_REPORT_PIN"

@@ -10,6 +10,7 @@ from aduan.partners.feed import MAX_LIMIT, feed_page
 from aduan.reports.access import changes_feed_allowed
 
 from .auth import resolve_caller
+from .query import query_check
 from .schemas import Error
 
 router = Router(tags=["partners"])
@@ -59,7 +60,9 @@ def changes(request: HttpRequest, params: Query[ChangesQuery]):
     """Events of the reports your agency holds or held (and those you submitted), in the
     order they were committed: a page never skips or repeats an event, even one whose
     transaction committed late. Needs an API client key with `reports:read`, or a national
-    admin's token."""
+    admin's token. A parameter other than `after` and `limit`, or one sent twice, is a 422
+    (`unknown_parameter`, `repeated_parameter`) rather than silently ignored."""
+    query_check(request, ChangesQuery)
     caller = resolve_caller(request)
     if caller.user is None:
         raise Unauthenticated()

@@ -11,13 +11,8 @@ from aduan.accounts.ratelimit import client_key
 from aduan.errors import Forbidden, InvalidInput, ReportNotFound
 from aduan.partners.clients import client_report_submit
 from aduan.reports import services
-from aduan.reports.access import (
-    Caller,
-    View,
-    client_may_submit,
-    report_get_for_caller,
-    view_level,
-)
+from aduan.reports.access import View, client_may_submit, report_get_for_caller, view_level
+from aduan.reports.callers import Caller
 from aduan.reports.models import Channel, Report
 from aduan.reports.presenters import events_for, report_summary
 from aduan.reports.selectors import ReportFilters, report_list

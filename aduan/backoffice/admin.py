@@ -20,7 +20,7 @@ from aduan.accounts.models import AuditEntry, User
 from aduan.agencies.models import Agency, Category, Membership, ReferenceDataset, Region
 from aduan.agencies.selectors import forget_reference_cache
 from aduan.errors import DomainError
-from aduan.reports.access import caller_for_user
+from aduan.reports.callers import caller_for_user
 from aduan.stats.models import PredikatScheme
 from aduan.stats.predikat import scheme_add, scheme_validate
 

@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from aduan.errors import DomainError
 from aduan.lib.tracking import display
 from aduan.reports import services
-from aduan.reports.access import Caller
 from aduan.reports.attachments import attachments_prepare
+from aduan.reports.callers import Caller
 from aduan.reports.models import DUE_FIELD_BY_STATUS, Channel, Report, ReportEvent
 from aduan.reports.workflow import HELD, OPEN_STATUSES, Action, Status
 from aduan.routing.aliases import find_region

@@ -14,7 +14,7 @@ from django.utils import timezone
 from aduan.accounts.services import staff_add
 from aduan.agencies.models import Agency, ReferenceDataset, Role
 from aduan.reports import services
-from aduan.reports.access import Caller, caller_for_user
+from aduan.reports.callers import Caller, caller_for_user
 from aduan.reports.models import Channel, Report
 from aduan.reports.training import training_mark
 from aduan.routing.intake import report_intake

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from aduan.agencies.models import Region
 from aduan.errors import InvalidInput, ReportNotFound
 from aduan.lib import tracking
-from aduan.reports.access import ANONYMOUS, report_get_for_caller, reports_visible_to
+from aduan.reports.access import report_get_for_caller, reports_visible_to
+from aduan.reports.callers import ANONYMOUS
 from aduan.reports.models import ReportEvent, Status, Visibility
 from aduan.reports.presenters import public_coordinates
 from aduan.reports.workflow import Action

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from aduan.agencies.selectors import active_category
 from aduan.errors import Forbidden, InvalidInput, NotFound
 from aduan.partners.clients import client_authenticate, client_rate_check, client_report_submit
-from aduan.reports.access import caller_for_client, client_may_submit
+from aduan.reports.access import client_may_submit
+from aduan.reports.callers import caller_for_client
 from aduan.reports.models import Channel, Kind
 from aduan.reports.services import NewReport
 from aduan.routing.aliases import find_region

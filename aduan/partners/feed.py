@@ -20,7 +20,8 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from aduan.errors import InvalidInput
-from aduan.reports.access import READER_ROLES, Caller, View, feed_visible_q, partner_view
+from aduan.reports.access import READER_ROLES, View, feed_visible_q, partner_view
+from aduan.reports.callers import Caller
 from aduan.reports.models import ReportAccess
 
 from .models import ClientReport, FeedCounter, FeedEntry

@@ -7,7 +7,7 @@ reporter without an account can move from page to page without typing it again.
 from django.http import HttpRequest
 
 from aduan.lib import tracking
-from aduan.reports.access import Caller, caller_for_user
+from aduan.reports.callers import Caller, caller_for_user
 
 SESSION_PINS = "aduan_pin_reports"
 SESSION_RECEIPT = "aduan_receipt"

@@ -17,8 +17,8 @@ from aduan.accounts.audit import AuditAction, audit_record
 from aduan.accounts.chain import seal
 from aduan.channels.models import Contact, OutboundStatus, ReportContact
 from aduan.lib.redact import Identity, redact_identity
-from aduan.reports.access import DataSubject
 from aduan.reports.models import Report, ReportEvent
+from aduan.reports.subjects import DataSubject
 
 from .subject import (subject_addresses, subject_contacts, subject_inbound, subject_notices,
                       subject_outbox, subject_push)

@@ -3,8 +3,10 @@
 from django.utils import timezone
 
 from aduan.accounts.audit import AuditAction, audit_record
-from aduan.reports.access import Caller, DataSubject, View
+from aduan.reports.access import View
+from aduan.reports.callers import Caller
 from aduan.reports.presenters import attachments_for, events_for, report_data
+from aduan.reports.subjects import DataSubject
 
 from .subject import (subject_addresses, subject_contacts, subject_inbound, subject_notices,
                       subject_outbox, subject_push, subject_reports)

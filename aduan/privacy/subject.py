@@ -11,8 +11,8 @@ from django.db.models import Q
 from aduan.channels.models import (Contact, InboundMessage, Notice, OutboundMessage, ReportContact,
                                    recipient_digest)
 from aduan.push.models import PushSubscription
-from aduan.reports.access import DataSubject
 from aduan.reports.models import Report
+from aduan.reports.subjects import DataSubject
 
 
 def subject_reports(subject: DataSubject):

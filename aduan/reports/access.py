@@ -3,31 +3,27 @@
 The API, the portal and the back office load reports only through these
 functions. A report the caller may not know exists raises ``ReportNotFound``
 (404), never a 403: a confidential report's existence is itself protected.
+
+What the rules are asked about lives beside them: the caller (``callers``), the
+data subject a privacy request proves (``subjects``) and the agency's sign-off
+configuration (``policy``).
 """
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import IntEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.accounts.audit import AuditAction, audit_once_per
-from aduan.agencies.models import Agency, Membership, Role
+from aduan.agencies.models import Role
 from aduan.errors import Forbidden, NotFound, ReportNotFound, Unauthenticated
 from aduan.lib import tracking
 
-from .models import (
-    PUBLIC_Q,
-    Attachment,
-    DraftStatus,
-    Report,
-    ReportAccess,
-    ResponseDraft,
-    Visibility,
-)
-from .workflow import Action, Actor
+from .callers import Caller
+from .models import PUBLIC_Q, Attachment, Report, ReportAccess, Visibility
+from .subjects import DataSubject
+from .workflow import Actor
 
 # Roles that read the reports their agencies hold or held.
 READER_ROLES = frozenset({Role.AGENCY_ADMIN, Role.UNIT_ADMIN, Role.LIAISON, Role.LEADER,
@@ -49,71 +45,6 @@ class View(IntEnum):
     FORMER = 2
     STAFF = 3
     NATIONAL = 4
-
-
-@dataclass(frozen=True)
-class Grant:
-    agency_code: str
-    agency_path: str
-    role: str
-
-
-@dataclass
-class Caller:
-    """Whoever makes a request: nobody, a reporter (account or PIN), or staff."""
-
-    user: object | None = None
-    grants: list[Grant] = field(default_factory=list)
-    pin_report_id: int | None = None
-    # A partner system (API client) acting through its service account, with its scopes.
-    client: object | None = None
-    scopes: frozenset[str] = frozenset()
-
-    @property
-    def is_authenticated(self) -> bool:
-        return self.user is not None
-
-    def has_role(self, *roles: str) -> bool:
-        return any(grant.role in roles for grant in self.grants)
-
-    @property
-    def is_national_admin(self) -> bool:
-        return self.has_role(Role.NATIONAL_ADMIN)
-
-    @property
-    def is_staff_member(self) -> bool:
-        return bool(self.grants)
-
-    def agencies_with(self, roles: frozenset[str] | set[str]) -> list[str]:
-        return [grant.agency_code for grant in self.grants if grant.role in roles]
-
-
-ANONYMOUS = Caller()
-
-
-def caller_for_user(user, *, pin_report_id: int | None = None) -> Caller:
-    """Build a caller with the user's memberships (one query)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Caller(pin_report_id=pin_report_id)
-    grants = [
-        Grant(code, path, role)
-        for code, path, role in Membership.objects.filter(user=user, agency__active=True)
-        .values_list("agency_id", "agency__path", "role")
-    ]
-    return Caller(user=user, grants=grants, pin_report_id=pin_report_id)
-
-
-def caller_for_client(client) -> Caller:
-    """A partner system: it reads (``reports:read``) or also acts (``reports:act``) as its
-    agency and that agency's subtree, through its service account; otherwise it only
-    submits and sees what the public sees."""
-    scopes = frozenset(client.scopes)
-    grants = []
-    if "reports:act" in scopes:
-        grants.append(Grant(client.agency_id, client.agency.path, Role.AGENCY_ADMIN))
-    elif "reports:read" in scopes:
-        grants.append(Grant(client.agency_id, client.agency.path, Role.LEADER))
-    return Caller(user=client.service_user, grants=grants, client=client, scopes=scopes)
 
 
 def client_may_submit(caller: Caller) -> bool:
@@ -258,57 +189,6 @@ def reports_visible_to(caller: Caller, scope: str) -> QuerySet[Report]:
     return reports.filter(PUBLIC_Q)
 
 
-def signoff_required(report: Report) -> bool:
-    """Whether the holding agency, or one above it, has its follow-ups signed off."""
-    if report.holder_id is None:
-        return False
-    return Agency.objects.filter(pk__in=report.holder.ancestor_codes,
-                                 requires_signoff=True).exists()
-
-
-def pending_draft(report: Report) -> ResponseDraft | None:
-    return (ResponseDraft.objects.select_related("author")
-            .filter(report=report, status=DraftStatus.PENDING).first())
-
-
-_SIGNOFF_ACTIONS = frozenset({Action.SIGN_OFF, Action.RETURN_DRAFT})
-
-
-class Policy:
-    """The agency's sign-off rule for one report, looked up at most once per request."""
-
-    def __init__(self, report: Report):
-        self.report = report
-        self._required: bool | None = None
-        self._draft: ResponseDraft | None | bool = False
-
-    @property
-    def required(self) -> bool:
-        if self._required is None:
-            self._required = signoff_required(self.report)
-        return self._required
-
-    @property
-    def draft(self) -> ResponseDraft | None:
-        if self._draft is False:
-            self._draft = pending_draft(self.report)
-        return self._draft
-
-    def refusal(self, action: str) -> str | None:
-        """Why the agency's rules refuse an action the workflow allows, or None.
-
-        Returns a stable code: ``signoff_required`` (draft instead of responding),
-        ``signoff_not_required`` (respond directly) or ``no_pending_draft``.
-        """
-        if action == Action.RESPOND and self.required:
-            return "signoff_required"
-        if action == Action.DRAFT and not self.required:
-            return "signoff_not_required"
-        if action in _SIGNOFF_ACTIONS and self.draft is None:
-            return "no_pending_draft"
-        return None
-
-
 def attachment_visible(attachment: Attachment, view: View, cutoff=None) -> bool:
     """Who sees an attachment.
 
@@ -337,10 +217,6 @@ def attachment_get_for_caller(caller: Caller, public_id: str) -> tuple[Attachmen
     if level is None or not attachment_visible(attachment, level, cutoff):
         raise NotFound()
     return attachment, level
-
-
-def agency_get_for_action(code: str) -> Agency | None:
-    return Agency.objects.filter(pk=code).first()
 
 
 # --- channels ------------------------------------------------------------------------------
@@ -401,6 +277,11 @@ def leader_report_allowed(caller: Caller, agency_path: str) -> bool:
     return caller.is_national_admin or any(
         agency_path.startswith(grant.agency_path) for grant in caller.grants
         if grant.role in LEADER_REPORT_ROLES)
+
+
+# --- push notifications --------------------------------------------------------------------
+
+
 def push_owner_for_caller(caller: Caller, tracking_id: str | None) -> dict:
     """Whose notifications a device may receive: one report the caller reported, or their account.
 
@@ -423,6 +304,8 @@ def push_owner_for_caller(caller: Caller, tracking_id: str | None) -> dict:
 
 
 # --- partner systems (API clients): webhooks and the changes feed -------------------------
+
+
 def partners_manage_allowed(caller: Caller) -> bool:
     """National admins (people, not partner systems) manage API clients and their webhooks."""
     return caller.client is None and caller.is_national_admin
@@ -468,17 +351,9 @@ def feed_visible_q(caller: Caller) -> Q:
               & (Q(report__confidential=False) | holds)
               & Q(event__visibility=Visibility.PUBLIC))
     return q
-@dataclass(frozen=True)
-class DataSubject:
-    """Whose personal data a caller may download or erase (UU PDP): their account's, or
-    one report's reporter's (proved by its PIN)."""
 
-    user: object | None
-    report_ids: tuple[int, ...]
 
-    @property
-    def target(self) -> str:
-        return f"user:{self.user.pk}" if self.user is not None else f"report:{self.report_ids[0]}"
+# --- data subjects (UU PDP) --------------------------------------------------------------
 
 
 def data_subject_for_caller(caller: Caller, tracking_id: str | None = None) -> DataSubject:

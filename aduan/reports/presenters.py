@@ -11,8 +11,6 @@ from django.utils import timezone
 from aduan.deadlines.services import current_deadline
 
 from .access import (
-    Caller,
-    Policy,
     View,
     attachment_visible,
     event_visibilities,
@@ -22,7 +20,9 @@ from .access import (
     reporter_identity_visible,
     view_level,
 )
+from .callers import Caller
 from .models import Attachment, Report, ReportEvent, ReportLink
+from .policy import Policy
 from .workflow import Actor, allowed_actions, may
 
 

@@ -16,7 +16,8 @@ from aduan.accounts.models import AuditEntry
 from aduan.agencies.models import Agency, Role
 from aduan.errors import InvalidInput
 
-from .access import READER_ROLES, SUPERVISOR_LEVEL, Caller, reports_visible_to
+from .access import READER_ROLES, SUPERVISOR_LEVEL, reports_visible_to
+from .callers import Caller
 from .models import CLOCKED_STATUSES, DraftStatus, Report, ResponseDraft
 from .search import search
 from .workflow import HELD, Status

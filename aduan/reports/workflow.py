@@ -108,7 +108,7 @@ MOVES: dict[str, Move] = {
     Action.PROVIDE_INFO: Move(frozenset({_S.NEEDS_INFO}), PREVIOUS, frozenset({_A.REPORTER})),
     Action.RESPOND: Move(HELD, _S.RESPONDED, _HOLDER),
     # Where the holding agency requires it, a follow-up is drafted and then signed off by a
-    # liaison officer; ``access.action_refusal`` says which of RESPOND or DRAFT applies.
+    # liaison officer; ``policy.Policy.refusal`` says which of RESPOND or DRAFT applies.
     Action.DRAFT: Move(HELD, UNCHANGED, _HOLDER),
     Action.SIGN_OFF: Move(HELD, _S.RESPONDED, frozenset({_A.HOLDER_LIAISON})),
     Action.RETURN_DRAFT: Move(HELD, UNCHANGED, frozenset({_A.HOLDER_LIAISON})),

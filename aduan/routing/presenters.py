@@ -1,6 +1,7 @@
 """What routing adds to a report's presentation: citizens' support and, for staff, the router's proposal."""
 
-from aduan.reports.access import Caller, View
+from aduan.reports.access import View
+from aduan.reports.callers import Caller
 from aduan.reports.models import Report
 from aduan.reports.presenters import report_data
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from aduan.errors import DomainError, Forbidden, InvalidTransition, ReportNotFound, Unauthenticated
 from aduan.reports import services as report_services
-from aduan.reports.access import Caller, View, view_level
+from aduan.reports.access import View, view_level
+from aduan.reports.callers import Caller
 from aduan.reports.models import Report
 from aduan.reports.workflow import OPEN_STATUSES, Status
 

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from aduan.reports.access import Caller, reports_visible_to
+from aduan.reports.access import reports_visible_to
+from aduan.reports.callers import Caller
 from aduan.reports.models import Report
 from aduan.reports.workflow import OPEN_STATUSES
 

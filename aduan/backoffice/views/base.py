@@ -7,11 +7,11 @@ from django.shortcuts import redirect
 from aduan.agencies.models import Role
 from aduan.channels.messages import notices_unread_count
 from aduan.reports.access import (
-    caller_for_user,
     channel_simulator_allowed,
     channels_admin_allowed,
     identity_reveals_allowed,
 )
+from aduan.reports.callers import caller_for_user
 
 
 def staff_required(view):

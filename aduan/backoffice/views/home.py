@@ -13,7 +13,7 @@ from aduan.agencies.models import Role
 from aduan.accounts.ratelimit import client_key, rate_exceeded
 from aduan.channels.messages import notices_for, notices_mark_read
 from aduan.errors import InvalidInput, RateLimited
-from aduan.reports.access import caller_for_user
+from aduan.reports.callers import caller_for_user
 from aduan.reports.models import ReportEvent
 from aduan.reports.selectors import queue_counts, queues_for, report_queue
 from aduan.accounts.twofactor import two_factor_required

@@ -11,7 +11,8 @@ from aduan.channels.selectors import conversation_for
 from aduan.errors import DomainError, InvalidInput, ReportNotFound
 from aduan.lib import tracking
 from aduan.reports import services
-from aduan.reports.access import Policy, View, contact_address_visible, report_get_for_caller
+from aduan.reports.access import View, contact_address_visible, report_get_for_caller
+from aduan.reports.policy import Policy
 from aduan.reports.presenters import (
     attachments_for,
     caller_actions,

@@ -28,7 +28,7 @@ from aduan.accounts.twofactor import (
 )
 from aduan.accounts.models import WebAuthnCredential
 from aduan.errors import DomainError, RateLimited
-from aduan.reports.access import caller_for_user
+from aduan.reports.callers import caller_for_user
 from aduan.web.helpers import add_domain_error, challenge_context
 from aduan.web.twofactor import pending_user, second_factor_done
 

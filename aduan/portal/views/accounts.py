@@ -15,7 +15,7 @@ from aduan.accounts.services import reporter_register, user_for_login
 from aduan.accounts.twofactor import two_factor_required
 from aduan.errors import InvalidInput, RateLimited
 from aduan.push.vapid import vapid_public_key
-from aduan.reports.access import caller_for_user
+from aduan.reports.callers import caller_for_user
 from aduan.reports.presenters import report_summary
 from aduan.reports.selectors import REPORTER_TABS, ReportFilters, report_list
 from aduan.web.helpers import add_domain_error, challenge_context, names_for

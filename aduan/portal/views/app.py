@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from aduan.errors import DomainError, InvalidInput
 from aduan.push.services import push_subscribe, push_unsubscribe
 from aduan.push.vapid import vapid_public_key
-from aduan.reports.access import caller_for_user, push_owner_for_caller
+from aduan.reports.access import push_owner_for_caller
+from aduan.reports.callers import caller_for_user
 
 THEME = "#0b4f8a"
 ICON_SIZES = (48, 72, 96, 120, 128, 144, 152, 167, 180, 192, 256, 384, 512)

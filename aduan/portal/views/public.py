@@ -7,7 +7,8 @@ from django.views.decorators.http import require_GET
 
 from aduan.agencies.selectors import agency_search, region_children, region_search
 from aduan.errors import InvalidInput, NotFound
-from aduan.reports.access import ANONYMOUS, View, attachment_get_for_caller, report_get_for_caller
+from aduan.reports.access import View, attachment_get_for_caller, report_get_for_caller
+from aduan.reports.callers import ANONYMOUS
 from aduan.reports.models import Attachment
 from aduan.reports.presenters import attachments_for, events_for, report_summary
 from aduan.reports.selectors import ReportFilters, report_counters, report_list

@@ -25,9 +25,11 @@ from aduan.errors import (
 from aduan.lib.redact import Identity, redact
 
 from .. import events, notifications
-from ..access import Caller, Policy, relations, view_level
+from ..access import relations, view_level
 from ..attachments import Prepared, attachments_store
+from ..callers import Caller
 from ..models import Report, ReportAccess, ReportEvent
+from ..policy import Policy
 from ..workflow import MOVES, Actor, TransitionError, next_status
 
 

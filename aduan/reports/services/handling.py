@@ -18,8 +18,9 @@ from aduan.errors import (
 from aduan.lib import tracking
 
 from .. import notifications
-from ..access import Caller, View, view_level
+from ..access import View, view_level
 from ..attachments import Prepared
+from ..callers import Caller
 from ..models import Report, ReportLink, Visibility
 from ..workflow import Action, ArchiveReason, Severity, Status
 from ._core import (

@@ -17,7 +17,8 @@ from aduan.channels.messages import Recipient, compose, send
 from aduan.errors import Forbidden, InvalidInput, ReportNotFound, Unauthenticated
 from aduan.lib.tracking import display
 
-from ..access import Caller, view_level
+from ..access import view_level
+from ..callers import Caller
 from ..models import Report
 
 REASON_MIN, REASON_MAX = 20, 500

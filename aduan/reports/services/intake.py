@@ -23,8 +23,8 @@ from aduan.errors import InvalidInput
 from aduan.lib import pins, tracking
 from aduan.lib.redact import Identity, redact
 
-from ..access import Caller
 from ..attachments import Prepared, attachments_store
+from ..callers import Caller
 from ..models import Channel, Report, Visibility
 from ..workflow import Action, Actor, Status
 from ._core import append_event, grant_access, holding_agency, required_text

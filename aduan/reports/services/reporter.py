@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from aduan.errors import InvalidInput, InvalidTransition
 
-from ..access import Caller
 from ..attachments import Prepared
+from ..callers import Caller
 from ..models import Report, Visibility
 from ..workflow import Action
 from ._core import required_text, simple_move

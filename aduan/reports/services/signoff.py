@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from aduan.deadlines.services import apply_deadlines
 from aduan.errors import Forbidden
 
-from ..access import Caller
 from ..attachments import Prepared, attachments_store
+from ..callers import Caller
 from ..models import DraftStatus, Report, ResponseDraft, Visibility
 from ..workflow import Action, Status
 from ._core import append_event, authorise, lock, required_text
