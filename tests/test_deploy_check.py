@@ -1,6 +1,7 @@
 """Deployment defaults: `check --deploy` is clean for the documented production
 configuration, and an https site gets Secure cookies and HSTS without being told."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -23,8 +24,10 @@ def _production_env(tmp_path, **extra) -> dict:
         if line.strip() and not line.lstrip().startswith("#"):
             name, _sep, value = line.partition("=")
             env[name.strip()] = value.strip()
+    keys = tmp_path / "data_keys"
+    keys.write_text("k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
     env.update(ADUAN_SECRET_KEY=secrets.token_urlsafe(50), ADUAN_VAR_DIR=str(tmp_path),
-               DJANGO_SETTINGS_MODULE="aduan.settings", **extra)
+               ADUAN_DATA_KEYS_FILE=str(keys), DJANGO_SETTINGS_MODULE="aduan.settings", **extra)
     return env
 
 
@@ -62,3 +65,12 @@ def test_a_mistyped_two_factor_role_stops_the_checks(tmp_path):
            "ADUAN_2FA_ROLES": "national_admin,agency_admn"}
     result = _aduan(env, "check")
     assert result.returncode != 0 and "agency_admn" in result.stderr
+
+
+def test_data_keys_are_checked_and_should_live_apart_from_the_data(tmp_path):
+    env = _production_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}")
+    del env["ADUAN_DATA_KEYS_FILE"]
+    broken = _aduan({**env, "ADUAN_DATA_KEYS": "k1:tooshort"}, "check")
+    assert broken.returncode != 0 and "aduan.E010" in broken.stderr and "32 bytes" in broken.stderr
+    embedded = _aduan(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert embedded.returncode != 0 and "aduan.W010" in embedded.stderr
