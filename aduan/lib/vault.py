@@ -44,6 +44,9 @@ class KeyRing:
     current: str
     keys: dict[str, bytes]
 
+    def cipher(self, key_id: str) -> AESGCM:
+        return _cipher(self.keys[key_id])
+
     def prefix(self, key_id: str | None = None) -> str:
         return f"{PREFIX}{key_id or self.current}:"
 
@@ -81,6 +84,11 @@ def new_key_entry(key_id: str) -> str:
     return f"{key_id}:{base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip('=')}"
 
 
+@lru_cache(maxsize=16)
+def _cipher(key: bytes) -> AESGCM:
+    return AESGCM(key)
+
+
 @lru_cache(maxsize=4)
 def _ring_for(text: str) -> KeyRing:
     return parse_ring(text)
@@ -104,7 +112,7 @@ def key_id_of(value: str) -> str | None:
 def seal(plaintext: str, column: str) -> str:
     keys = ring()
     nonce = os.urandom(_NONCE)
-    sealed = AESGCM(keys.keys[keys.current]).encrypt(nonce, plaintext.encode(), column.encode())
+    sealed = keys.cipher(keys.current).encrypt(nonce, plaintext.encode(), column.encode())
     return keys.prefix() + base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
 
 
@@ -113,13 +121,13 @@ def open_sealed(value: str, column: str) -> str:
     if not is_sealed(value):
         return value
     key_id, _sep, encoded = value[len(PREFIX):].partition(":")
-    key = ring().keys.get(key_id)
-    if key is None:
+    keys = ring()
+    if key_id not in keys.keys:
         raise VaultError(f"data key {key_id!r} is not in ADUAN_DATA_KEYS: add it back to read "
                          f"{column}, then run 'aduan keys rotate'")
     try:
         raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        return AESGCM(key).decrypt(raw[:_NONCE], raw[_NONCE:], column.encode()).decode()
+        return keys.cipher(key_id).decrypt(raw[:_NONCE], raw[_NONCE:], column.encode()).decode()
     except (InvalidTag, binascii.Error, ValueError):
         raise VaultError(f"a value of {column} does not open with data key {key_id!r} "
                          "(altered, or moved from another column)") from None
