@@ -58,6 +58,7 @@ bench: install-dev
 	$(BIN)/python bench/stats.py
 	$(BIN)/python bench/open311.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/vault.py
 	$(BIN)/python bench/partners.py
 
 lock:
