@@ -411,6 +411,11 @@ ADUAN = {
     # /health/ready fails when no worker reported for this long, or a task waits this long.
     "READY_WORKER_SILENCE_SECONDS": env_int("ADUAN_READY_WORKER_SILENCE_SECONDS", 90),
     "READY_QUEUE_AGE_SECONDS": env_int("ADUAN_READY_QUEUE_AGE_SECONDS", 300),
+    # A task a worker claimed this long ago goes back to the queue when that worker stopped
+    # reporting (killed mid-task); after this many claims it is marked failed instead.
+    # Tasks on a live worker are never taken back, however long they run.
+    "TASK_LEASE_MINUTES": env_int("ADUAN_TASK_LEASE_MINUTES", 10),
+    "TASK_MAX_ATTEMPTS": env_int("ADUAN_TASK_MAX_ATTEMPTS", 3),
     # Share of auto-dispatched reports that must be right on held-out data; sets the threshold.
     "AUTO_DISPATCH_PRECISION": env_float("ADUAN_AUTO_DISPATCH_PRECISION", 0.95),
     # Rate limits (accounts.ratelimit) on top of their defaults, from ADUAN_RATE_LIMITS.

@@ -72,13 +72,26 @@ TIMED = """
 import json, time
 from datetime import timedelta
 from django.utils import timezone
+from aduan.accounts import sealing
 from aduan.deadlines.sweep import sweep
+sealed = {"s": 0.0}
+seal = sealing.SEALERS["events"]
+def timed_seal(*args, **kwargs):  # the hash chain is sealed after the sweep commits
+    start = time.perf_counter()
+    try:
+        return seal(*args, **kwargs)
+    finally:
+        sealed["s"] += time.perf_counter() - start
+sealing.SEALERS["events"] = timed_seal
 now = timezone.now()
 for label, moment in (("first sweep", now), ("same moment again", now),
                       ("a day later", now + timedelta(days=1))):
+    sealed["s"] = 0.0
     start = time.perf_counter()
     result = sweep(moment)
-    print(f"{label:<18} {time.perf_counter() - start:6.2f} s  " + json.dumps(
+    total = time.perf_counter() - start
+    print(f"{label:<18} {total:6.2f} s (to commit {total - sealed['s']:6.2f} s, sealing the "
+          f"events' chain {sealed['s']:6.2f} s)  " + json.dumps(
         {k: v for k, v in result.items() if k != "now"}))
 """
 

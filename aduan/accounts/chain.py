@@ -28,6 +28,11 @@ from .sealing import SEALERS
 
 logger = logging.getLogger("aduan.audit")
 _BATCH = 1000
+_BATCH_POSTGRESQL = 5000  # array parameters: no placeholder limit, fewer round trips
+
+
+def _batch_size() -> int:
+    return _BATCH_POSTGRESQL if connection.vendor == "postgresql" else _BATCH
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ def _seal_batch(stream: Stream, head, after: int = 0) -> int:
     # ``after``: the last id this call sealed. The partial index still lists the rows
     # just sealed (dead tuples until vacuum); starting past them keeps each batch cheap.
     rows = list(stream.model.objects.filter(row_hash__isnull=True, id__gt=after).order_by("id")
-                .values(*{*stream.columns, *stream.extra, "id"})[:_BATCH])
+                .values(*{*stream.columns, *stream.extra, "id"})[:_batch_size()])
     sealed = []
     for row in rows:
         fields = stream.chained(row, sealing=True)
@@ -94,6 +99,16 @@ def _write_seals(stream: Stream, sealed: list[tuple]) -> None:
     table = stream.model._meta.db_table
     columns = ("chain_seq", "prev_hash", "row_hash", *stream.sealed_columns)
     types = ("bigint", "varchar(64)", "varchar(64)", *("varchar(64)",) * len(stream.sealed_columns))
+    if connection.vendor == "postgresql":
+        # One array per column: a statement with thousands of placeholders costs more to
+        # build and parse than the update itself.
+        sets = ", ".join(f"{column} = v.{column}" for column in columns)
+        arrays = ", ".join(f"%s::{kind}[]" for kind in ("bigint", *types))
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {sets} FROM unnest({arrays}) "
+                           f"AS v(id, {', '.join(columns)}) WHERE {table}.id = v.id",
+                           [list(values) for values in zip(*sealed, strict=True)])
+        return
     sets = ", ".join(f"{column} = CAST(v.column{n} AS {kind})"
                      for n, (column, kind) in enumerate(zip(columns, types, strict=True), 2))
     one = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
@@ -124,7 +139,7 @@ def seal_stream(stream: Stream, *, wait: bool = True, heads=ChainHead) -> int:
             last = _seal_batch(stream, head, after=last)
         done = head.seq - before
         total += done
-        if done < _BATCH:
+        if done < _batch_size():
             return total
 
 

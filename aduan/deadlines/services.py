@@ -101,9 +101,13 @@ def report_resolution_recompute(report, *, now: datetime) -> list[str]:
     return ["resolution_due"]
 
 
-def recomputed_deadlines(report) -> dict:
-    """Every due date worked out again from the report's own history (after calendar edits)."""
-    calendar = report_calendar(report)
+def recomputed_deadlines(report, calendar: Calendar | None = None) -> dict:
+    """Every due date worked out again from the report's own history (after calendar edits).
+
+    ``calendar`` is the report's own (``report_calendar``), passed in by bulk callers that
+    keep one per region.
+    """
+    calendar = calendar or report_calendar(report)
 
     def shifted(due):
         if due is None or not report.paused_workdays:

@@ -24,8 +24,9 @@ def _digest(pin: str, salt: str, key: str) -> str:
     return hmac.new(key.encode(), f"{salt}:{pin}".encode(), hashlib.sha256).hexdigest()
 
 
-def make_hash(pin: str, key: str) -> str:
-    salt = secrets.token_hex(8)
+def make_hash(pin: str, key: str, *, salt: str | None = None) -> str:
+    """The stored form of a PIN; ``salt`` fixed only for generated demo data."""
+    salt = salt or secrets.token_hex(8)
     return f"{_SCHEME}${salt}${_digest(pin, salt, key)}"
 
 

@@ -33,6 +33,13 @@ def generate() -> str:
     return payload + _check_symbol(payload)
 
 
+def from_bits(bits: int) -> str:
+    """The ID whose random part is the low 45 bits of ``bits`` (bulk generators bring their
+    own randomness; ``generate`` is the one for real reports)."""
+    payload = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(RANDOM_LENGTH))
+    return payload + _check_symbol(payload)
+
+
 def normalize(raw: str) -> str | None:
     """Return the canonical form of a typed tracking ID, or None if it is not valid.
 

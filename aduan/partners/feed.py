@@ -35,13 +35,16 @@ def feed_record(event_ids) -> None:
     """Write the unnumbered feed entries of events just written (one INSERT ... SELECT)."""
     cases = " ".join("WHEN %s THEN %s" for _ in ACTION_TYPES)
     params = [v for action, kind in ACTION_TYPES.items() for v in (str(action), str(kind))]
-    placeholders = ", ".join(["%s"] * len(event_ids))
+    if connection.vendor == "postgresql":  # one array parameter, whatever the batch's size
+        where, ids = "id = ANY(%s::bigint[])", [list(event_ids)]
+    else:
+        where, ids = f"id IN ({', '.join(['%s'] * len(event_ids))})", list(event_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO partners_feedentry (event_id, report_id, event_type, created_at) "
             f"SELECT id, report_id, CASE action {cases} ELSE 'report.' || action END, "
-            f"created_at FROM reports_reportevent WHERE id IN ({placeholders})",
-            [*params, *event_ids])
+            f"created_at FROM reports_reportevent WHERE {where}",
+            [*params, *ids])
 
 
 def feed_number(*, wait: bool = True) -> int:
