@@ -72,3 +72,15 @@ def test_the_command_generates_seals_and_counts(capsys):
     assert "60 synthetic reports added" in out and "statistics of 60 reports" in out
     assert not ReportEvent.objects.filter(row_hash__isnull=True).exists()
     assert StatsCell.objects.exists()
+
+
+@pytest.mark.django_db
+def test_generated_reporters_are_sealed_at_rest_like_any_other():
+    from django.db import connection
+
+    from aduan.demo.volume import volume_generate
+    volume_generate(20, seed=7)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reporter_name FROM reports_report WHERE reporter_name <> ''")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored and all(value.startswith("aes1:") for value in stored)
