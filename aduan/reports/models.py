@@ -157,6 +157,8 @@ class Report(models.Model):
                          name="report_open311_idx"),
             models.Index(fields=["category", "-received_at", "-id"], condition=PUBLIC_Q,
                          name="report_open311_category_idx"),
+            # The back office's "find a report" list for national admins: all, newest first.
+            models.Index(fields=["-received_at", "-id"], name="report_received_idx"),
             models.Index(fields=["holder", "status", "received_at"], name="report_holder_queue_idx"),
             models.Index(fields=["status", "received_at"], name="report_status_queue_idx"),
             models.Index(fields=["reporter", "-created_at"], name="report_reporter_idx"),
@@ -164,6 +166,9 @@ class Report(models.Model):
             models.Index(fields=["holder", "status", "due_at"], name="report_holder_due_idx"),
             models.Index(fields=["due_at", "id"], condition=CLOCKED_Q,
                          name="report_overdue_idx"),
+            # The supervisor's queue: referred reports (escalation level 3), overdue first.
+            models.Index(fields=["due_at", "id"], condition=CLOCKED_Q & Q(escalation_level__gte=3),
+                         name="report_referred_due_idx"),
             # One small index per sweep step: each covers only the reports it can act on.
             models.Index(fields=["verification_due"], condition=Q(status=Status.SUBMITTED),
                          name="report_verification_due_idx"),
