@@ -1,11 +1,10 @@
 """Contacts: a reporter's address on a channel, found by a keyed digest, and their reports."""
 
-import hashlib
-import hmac
 import re
 
-from django.conf import settings
 from django.utils import timezone
+
+from aduan.lib import vault
 
 from .models import Contact, OutboundChannel, Provider, ReportContact
 
@@ -36,8 +35,7 @@ def normalise_address(channel: str, address: str) -> str:
 
 def address_digest(channel: str, address: str) -> str:
     """A keyed HMAC of the address: looks it up without an index over phone numbers."""
-    key = hashlib.sha256(b"aduan-contact:" + settings.SECRET_KEY.encode()).digest()
-    return hmac.new(key, f"{channel}:{address}".encode(), hashlib.sha256).hexdigest()
+    return vault.digest("contact", f"{channel}:{address}")
 
 
 def contacts_get_or_create(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Contact]:
