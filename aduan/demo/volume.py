@@ -190,6 +190,7 @@ def _tracking_ids(count: int) -> list[str]:
     ids: set[str] = set()
     while len(ids) < count:
         ids.update(tracking.from_bits(secrets.randbits(45)) for _ in range(count - len(ids)))
+        ids.discard(None)
         ids -= set(Report.objects.filter(tracking_id__in=ids).values_list("tracking_id",
                                                                            flat=True))
     return list(ids)

@@ -2,8 +2,11 @@
 
 An ID is nine random symbols from Crockford's base-32 alphabet (no I, L, O or U,
 so nothing is mistaken for 1, 0 or V) followed by one Luhn mod-32 check symbol.
-The check catches every single mistyped symbol and every swap of two neighbours.
-45 random bits make IDs neither sequential nor guessable.
+The check catches every single mistyped symbol. Luhn mod 32, like Luhn mod 10 with
+"09"/"90", is blind to one neighbour swap: 0 and Z (the first and last symbols of the
+alphabet). IDs are drawn so that 0 and Z are never neighbours (about 2% of the 45-bit
+space is skipped), so every neighbour swap of an issued ID is caught too; IDs issued
+before that rule stay valid. The random bits make IDs neither sequential nor guessable.
 """
 
 import secrets
@@ -27,17 +30,28 @@ def _check_symbol(payload: str) -> str:
     return ALPHABET[(n - total % n) % n]
 
 
+_BLIND_PAIRS = ("0Z", "Z0")  # the neighbour swap Luhn mod 32 cannot see
+
+
+def swap_safe(tracking_id: str) -> bool:
+    """True when every swap of two neighbours in the ID breaks its check symbol."""
+    return not any(pair in tracking_id for pair in _BLIND_PAIRS)
+
+
 def generate() -> str:
     """Return a fresh random tracking ID (uniqueness is the caller's database's job)."""
-    payload = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
-    return payload + _check_symbol(payload)
+    while True:
+        tracking_id = from_bits(secrets.randbits(5 * RANDOM_LENGTH))
+        if tracking_id is not None:
+            return tracking_id
 
 
-def from_bits(bits: int) -> str:
-    """The ID whose random part is the low 45 bits of ``bits`` (bulk generators bring their
-    own randomness; ``generate`` is the one for real reports)."""
+def from_bits(bits: int) -> str | None:
+    """The ID whose random part is the low 45 bits of ``bits``, or None where that ID would
+    let a neighbour swap through (bulk generators bring their own randomness)."""
     payload = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(RANDOM_LENGTH))
-    return payload + _check_symbol(payload)
+    tracking_id = payload + _check_symbol(payload)
+    return tracking_id if swap_safe(tracking_id) else None
 
 
 def normalize(raw: str) -> str | None:
