@@ -13,11 +13,25 @@ the reference data, then:
    prints messages/s and reports filed. Two thirds of the messages say what and where (a
    report at once), the rest are commands or questions.
 
-    python bench/channels.py [--n 2000] [--c 16] [--db postgres,sqlite] [--workers W]
+    python bench/channels.py [--n 2000] [--c 16] [--db postgres,sqlite] [--workers W] [--threads T]
+    python bench/channels.py --queries [--n 300] [--db sqlite,postgres]
+    python bench/channels.py --ceiling [--n 2000] [--c 16] [--threads T]
     python bench/channels.py --profile ack|worker [--n 500] [--db sqlite]
 
-``--profile`` runs one path in-process under cProfile (acknowledgement through Django's test
-client, or the worker) and prints the top functions by cumulative time.
+``--queries`` counts, in-process (Django's WSGI handler called directly, no HTTP), the
+queries and the CPU time per acknowledgement and per worker message, and the CPU of a
+trivial view under the full middleware stack and under ``/channels/``.
+``--ceiling`` sends the same signed deliveries through the same gunicorn to a bare WSGI
+callable and to that trivial view (``bench/ceiling_wsgi.py``): what this machine and this
+client can answer at all. ``--profile`` runs one path in-process under cProfile
+(acknowledgement through Django's test client, or the worker) and prints the top functions
+by cumulative time.
+
+Figures (2 CPUs shared, 2026-12-03; docs/adr/0014-channels-listener.md has the table and
+the "before"): ``--n 1000 --c 16 --threads 4`` SQLite 590 acks/s and 117 messages/s,
+PostgreSQL 407 acks/s and 56 messages/s; ``--ceiling`` bare WSGI 897/s, trivial view 404/s
+(full stack) and 830/s (``/channels/``). The issue's aims (1,000 acks/s, 300 messages/s)
+are not reached.
 
 ADUAN_BENCH_PG (server URL) and ADUAN_BENCH_DB (database name, dropped and recreated) say
 where the PostgreSQL run goes.
