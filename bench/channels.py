@@ -142,7 +142,8 @@ print(waiting, elapsed, Report.objects.count() - before)
 '''
 
 
-def gunicorn(env: dict, port: int, workers: int, threads: int, app: str = "aduan.wsgi:application"):
+def gunicorn(env: dict, port: int, workers: int, threads: int,
+             app: str = "aduan.wsgi:application") -> subprocess.Popen:
     return subprocess.Popen(
         [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--pythonpath",
          str(Path(__file__).resolve().parent), "--workers", str(workers), "--threads",
@@ -173,9 +174,9 @@ def ceiling(n: int, c: int, workers: int, threads: int) -> None:
                 server.terminate()
                 server.wait(timeout=30)
             latencies.sort()
+            p50 = statistics.median(latencies) * 1000
             print(f"ceiling {kind:<7} n={n} c={c} gunicorn {workers}x{threads}: "
-                  f"{ok / elapsed:7.1f} answers/s  p50 {statistics.median(latencies) * 1000:6.1f} ms"
-                  f"  errors {errors}")
+                  f"{ok / elapsed:7.1f} answers/s  p50 {p50:6.1f} ms  errors {errors}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -314,8 +315,10 @@ def queries(db: str, n: int) -> None:
     workdir = Path(tempfile.mkdtemp(prefix=f"aduan-bench-channels-{db}-"))
     try:
         env = bench_env(db, workdir)
-        print(f"{db:<8} " + shell(env, QUERIES.replace(
-            "BENCH", repr(str(Path(__file__).resolve().parent))), str(n)).replace("\n", f"\n{db:<8} "))
+        script = QUERIES.replace("BENCH", repr(str(Path(__file__).resolve().parent)))
+        for line in shell(env, script, str(n)).splitlines():
+            if line.startswith(("ack:", "worker:")):
+                print(f"{db:<8} {line}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
