@@ -198,6 +198,8 @@ MIDDLEWARE = [
     "aduan.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "aduan.web.uploads.RequestSizeLimitMiddleware",
+    # Providers' webhooks (/channels/...) stop here: nothing below is for machines (ADR 0014).
+    "aduan.doors.middleware.DoorMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

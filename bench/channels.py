@@ -13,11 +13,25 @@ the reference data, then:
    prints messages/s and reports filed. Two thirds of the messages say what and where (a
    report at once), the rest are commands or questions.
 
-    python bench/channels.py [--n 2000] [--c 16] [--db postgres,sqlite] [--workers W]
+    python bench/channels.py [--n 2000] [--c 16] [--db postgres,sqlite] [--workers W] [--threads T]
+    python bench/channels.py --queries [--n 300] [--db sqlite,postgres]
+    python bench/channels.py --ceiling [--n 2000] [--c 16] [--threads T]
     python bench/channels.py --profile ack|worker [--n 500] [--db sqlite]
 
-``--profile`` runs one path in-process under cProfile (acknowledgement through Django's test
-client, or the worker) and prints the top functions by cumulative time.
+``--queries`` counts, in-process (Django's WSGI handler called directly, no HTTP), the
+queries and the CPU time per acknowledgement and per worker message, and the CPU of a
+trivial view under the full middleware stack and under ``/channels/``.
+``--ceiling`` sends the same signed deliveries through the same gunicorn to a bare WSGI
+callable and to that trivial view (``bench/ceiling_wsgi.py``): what this machine and this
+client can answer at all. ``--profile`` runs one path in-process under cProfile
+(acknowledgement through Django's test client, or the worker) and prints the top functions
+by cumulative time.
+
+Figures (2 CPUs shared, 2026-12-03; docs/adr/0014-channels-listener.md has the table and
+the "before"): ``--n 1000 --c 16 --threads 4`` SQLite 590 acks/s and 117 messages/s,
+PostgreSQL 407 acks/s and 56 messages/s; ``--ceiling`` bare WSGI 897/s, trivial view 404/s
+(full stack) and 830/s (``/channels/``). The issue's aims (1,000 acks/s, 300 messages/s)
+are not reached.
 
 ADUAN_BENCH_PG (server URL) and ADUAN_BENCH_DB (database name, dropped and recreated) say
 where the PostgreSQL run goes.
@@ -73,7 +87,8 @@ def signed_headers(body: bytes) -> dict:
             "X-Aduan-Signature": f"sha256={mac}"}
 
 
-def deliver_all(port: int, indexes: range, c: int) -> tuple[list[float], int, int]:
+def deliver_all(port: int, indexes: range, c: int,
+                path: str = "/channels/sms") -> tuple[list[float], int, int]:
     latencies: list[float] = []
     counts = {"ok": 0, "errors": 0}
     lock = threading.Lock()
@@ -86,7 +101,7 @@ def deliver_all(port: int, indexes: range, c: int) -> tuple[list[float], int, in
             conn = getattr(local, "conn", None)
             if conn is None:
                 conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("POST", "/channels/sms", body, signed_headers(body))
+            conn.request("POST", path, body, signed_headers(body))
             response = conn.getresponse()
             response.read()
         except OSError:
@@ -127,6 +142,45 @@ print(waiting, elapsed, Report.objects.count() - before)
 '''
 
 
+def gunicorn(env: dict, port: int, workers: int, threads: int,
+             app: str = "aduan.wsgi:application") -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--pythonpath",
+         str(Path(__file__).resolve().parent), "--workers", str(workers), "--threads",
+         str(threads), "--log-level", "warning"], env=env)
+
+
+def ceiling(n: int, c: int, workers: int, threads: int) -> None:
+    """The same signed deliveries against a bare WSGI app and a trivial Django view."""
+    workdir = Path(tempfile.mkdtemp(prefix="aduan-bench-ceiling-"))
+    env = {**os.environ, "ADUAN_VAR_DIR": str(workdir), "ADUAN_LOG_LEVEL": "WARNING",
+           "DATABASE_URL": f"sqlite:///{workdir / 'unused.sqlite3'}"}
+    try:
+        for kind, path in (("raw", "/"), ("django", "/bench/trivial"),
+                           ("doors", "/channels/bench-trivial")):
+            port = free_port()
+            server = gunicorn({**env, "ADUAN_BENCH_CEILING": kind}, port, workers, threads,
+                              "ceiling_wsgi:application")
+            try:
+                for _ in range(100):
+                    if deliver_all(port, range(1), 1, path)[1]:
+                        break
+                    time.sleep(0.3)
+                deliver_all(port, range(n, n + min(200, n)), c, path)  # warm-up
+                start = time.perf_counter()
+                latencies, ok, errors = deliver_all(port, range(n), c, path)
+                elapsed = time.perf_counter() - start
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            latencies.sort()
+            p50 = statistics.median(latencies) * 1000
+            print(f"ceiling {kind:<7} n={n} c={c} gunicorn {workers}x{threads}: "
+                  f"{ok / elapsed:7.1f} answers/s  p50 {p50:6.1f} ms  errors {errors}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def worker_rate(env: dict) -> str:
     waiting, elapsed, filed = shell(env, WORKER).splitlines()[-1].split()
     waiting, elapsed = int(waiting), float(elapsed)
@@ -147,10 +201,7 @@ def run(db: str, n: int, c: int, workers: int, threads: int) -> None:
     try:
         env = bench_env(db, workdir)
         port = free_port()
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "aduan.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
-            env=env)
+        server = gunicorn(env, port, workers, threads)
         try:
             wait_for(port)
             deliver_all(port, range(n, n + min(200, n)), c)  # warm-up
@@ -213,6 +264,65 @@ pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
 '''
 
 
+QUERIES = r'''
+import io, sys, time
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+sys.path.insert(0, BENCH)
+from channels import delivery, signed_headers
+from aduan.channels.inbound import inbound_process_due
+from aduan.routing.aliases import find_region
+n = int(sys.stdin.read())
+settings.ROOT_URLCONF = "ceiling_urls"  # the site's URLs and the trivial view
+handler = WSGIHandler()
+def post(i, path="/channels/sms"):
+    body = delivery(i)
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SERVER_NAME": "127.0.0.1",
+               "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http",
+               "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
+               "CONTENT_TYPE": "application/json"}
+    environ.update({"HTTP_" + k.upper().replace("-", "_"): v
+                    for k, v in signed_headers(body).items() if k != "Content-Type"})
+    status = []
+    b"".join(handler(environ, lambda s, h: status.append(s)))
+    assert status[0].startswith("200"), status
+def cpu(path, first):
+    start = time.process_time()
+    for i in range(first, first + n):
+        post(i, path)
+    return (time.process_time() - start) / n * 1000
+post(10 * n)  # the first request opens the connection and fills caches
+with CaptureQueriesContext(connection) as acks:
+    ack_ms = cpu("/channels/sms", 0)
+full_ms, doors_ms = cpu("/bench/trivial", n), cpu("/channels/bench-trivial", n)
+find_region("rungkut surabaya")
+with CaptureQueriesContext(connection) as work:
+    done, start = 0, time.process_time()
+    while (batch := inbound_process_due(limit=100)):
+        done += batch
+    work_ms = (time.process_time() - start) / done * 1000
+print(f"ack: {len(acks) / n:.2f} queries and {ack_ms:.2f} ms CPU per delivery ({n} "
+      f"deliveries, in-process WSGI); a trivial view: {full_ms:.2f} ms CPU under the full "
+      f"middleware stack, {doors_ms:.2f} ms under /channels/")
+print(f"worker: {len(work) / done:.2f} queries and {work_ms:.2f} ms CPU (this process) per "
+      f"message ({done} messages)")
+'''
+
+
+def queries(db: str, n: int) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix=f"aduan-bench-channels-{db}-"))
+    try:
+        env = bench_env(db, workdir)
+        script = QUERIES.replace("BENCH", repr(str(Path(__file__).resolve().parent)))
+        for line in shell(env, script, str(n)).splitlines():
+            if line.startswith(("ack:", "worker:")):
+                print(f"{db:<8} {line}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def profile(db: str, n: int, what: str) -> None:
     workdir = Path(tempfile.mkdtemp(prefix=f"aduan-bench-channels-{db}-"))
     try:
@@ -235,13 +345,22 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--profile", choices=["ack", "worker"])
+    parser.add_argument("--ceiling", action="store_true",
+                        help="the same deliveries against a bare WSGI app and a trivial view")
+    parser.add_argument("--queries", action="store_true",
+                        help="count queries per acknowledgement and per worker message")
     args = parser.parse_args()
     print(f"channels benchmark on {os.cpu_count()} CPUs")
+    if args.ceiling:
+        ceiling(args.n, args.c, args.workers, args.threads)
+        return
     for db in args.db.split(","):
         if db == "postgres" and not pg_available():
             print("postgres: not reachable on 127.0.0.1:5432, skipped")
             continue
-        if args.profile:
+        if args.queries:
+            queries(db, args.n)
+        elif args.profile:
             profile(db, args.n, args.profile)
         else:
             run(db, args.n, args.c, args.workers, args.threads)

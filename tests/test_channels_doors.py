@@ -243,6 +243,24 @@ def test_wrong_signatures_are_refused_and_nothing_stored(cast, settings, fake):
     assert tw.name == "twilio" and not InboundMessage.objects.exists()
 
 
+def test_doors_take_the_short_way_past_the_middleware_for_people(cast, settings):
+    """No session, language or CSP for a provider's webhook; request id, size cap and 404s stay."""
+    settings.CHANNEL_DOORS = {**settings.CHANNEL_DOORS,
+                              "sms": {**settings.CHANNEL_DOORS["sms"], "SECRET": "s"}}
+    client = Client()
+    client.cookies["sessionid"] = "not-a-session"  # never read on a door
+    response = client.post("/channels/sms", b"{}", content_type="application/json")
+    assert response.status_code == 401 and response["X-Request-ID"]
+    assert "Content-Security-Policy" not in response and "Set-Cookie" not in str(response.cookies)
+    assert "Cookie" not in response.get("Vary", "") and "Content-Language" not in response
+    nowhere = client.post("/channels/nowhere", b"{}", content_type="application/json")
+    assert nowhere.status_code == 404
+    assert client.get("/channels/sms").status_code == 405
+    huge = client.post("/channels/sms", b"{}", content_type="application/json",
+                       CONTENT_LENGTH=str(10**10))
+    assert huge.status_code == 413 and not InboundMessage.objects.exists()
+
+
 def test_doors_are_off_until_configured(cast, settings):
     settings.CHANNEL_DOORS = {name: {k: "" for k in values} for name, values
                               in settings.CHANNEL_DOORS.items()}

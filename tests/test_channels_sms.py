@@ -311,3 +311,59 @@ def test_phone_numbers_stay_out_of_logs(cast, gateway, caplog):
         work()
     assert "81234500001" not in caplog.text
     assert Contact.objects.get().address == "+6281234500001"
+
+
+def _failing_for(text, exc):
+    from aduan.channels import inbound
+
+    real = inbound.converse
+
+    def converse(turn):
+        result = real(turn)  # its writes happen, then the answer fails
+        if turn.incoming.text == text:
+            raise exc
+        return result
+
+    return converse
+
+
+def test_one_answer_that_fails_is_rolled_back_alone_and_read_again(cast, gateway, monkeypatch):
+    from aduan.channels import inbound
+
+    bad = "Sampah menumpuk di kota malang sejak minggu lalu"
+    sms_in(WHAT_AND_WHERE, sender="081234500001")
+    sms_in(bad, sender="081234500002")
+    sms_in("BANTUAN", sender="081234500003")
+    monkeypatch.setattr(inbound, "converse", _failing_for(bad, ValueError("bug")))
+    assert inbound.inbound_process_due() == 3
+    failed = InboundMessage.objects.get(outcome=InboundOutcome.PENDING)
+    assert failed.attempts == 1 and failed.error == "ValueError" and failed.report_id is None
+    assert Report.objects.count() == 1
+    assert OutboundMessage.objects.filter(purpose="report_receipt").count() == 1
+    monkeypatch.undo()
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        assert inbound.inbound_process_due() == 1
+    assert Report.objects.count() == 2
+    assert OutboundMessage.objects.filter(purpose="report_receipt").count() == 2
+    assert not InboundMessage.objects.filter(outcome=InboundOutcome.PENDING).exists()
+
+
+def test_a_worker_killed_mid_batch_leaves_it_waiting_and_answers_each_once(cast, gateway,
+                                                                          monkeypatch):
+    from aduan.channels import inbound
+
+    last = "Lampu jalan mati di kec genteng surabaya"
+    sms_in(WHAT_AND_WHERE, sender="081234500001")
+    sms_in(last, sender="081234500002")
+    monkeypatch.setattr(inbound, "converse", _failing_for(last, KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):  # the process dies before the commit
+        inbound.inbound_process_due()
+    assert not Report.objects.exists() and not OutboundMessage.objects.exists()
+    assert InboundMessage.objects.filter(outcome=InboundOutcome.PENDING).count() == 2
+    monkeypatch.undo()
+    assert inbound.inbound_process_due() == 0  # still claimed by the dead worker
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert inbound.inbound_process_due() == 2
+        assert inbound.inbound_process_due() == 0
+    assert Report.objects.count() == 2
+    assert OutboundMessage.objects.filter(purpose="report_receipt").count() == 2

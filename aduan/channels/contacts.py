@@ -67,8 +67,13 @@ def contact_of_report(report_id: int) -> ReportContact | None:
 
 
 def contact_link(*, report_id: int, contact: Contact, provider: str, thread_ref: str = "") -> None:
-    ReportContact.objects.get_or_create(report_id=report_id, defaults={
-        "contact": contact, "provider": provider, "thread_ref": thread_ref[:300]})
+    """Record that the report came from the contact (the report is new: one INSERT)."""
+    ReportContact.objects.bulk_create([ReportContact(
+        report_id=report_id, contact=contact, provider=provider, thread_ref=thread_ref[:300])],
+        ignore_conflicts=True)
+    known = getattr(contact, "_report_ids", None)
+    if known is not None:
+        known.insert(0, report_id)
 
 
 def contact_opt_out(contact: Contact) -> None:
@@ -76,10 +81,29 @@ def contact_opt_out(contact: Contact) -> None:
     contact.opted_out_at = timezone.now()
 
 
+REPORTS_KEPT = 50
+
+
 def contact_report_ids(contact: Contact) -> list[int]:
-    """The contact's reports, newest first."""
+    """The contact's reports, newest first (read once per worker batch, see below)."""
+    known = getattr(contact, "_report_ids", None)
+    if known is not None:
+        return known[:REPORTS_KEPT]
     return list(ReportContact.objects.filter(contact=contact)
-                .order_by("-created_at").values_list("report_id", flat=True)[:50])
+                .order_by("-created_at").values_list("report_id", flat=True)[:REPORTS_KEPT])
+
+
+def contacts_prefetch_reports(contacts: list[Contact]) -> None:
+    """Read the reports of many contacts in one query; ``contact_link`` keeps them current."""
+    if not contacts:
+        return
+    by_contact: dict[int, list[int]] = {contact.pk: [] for contact in contacts}
+    for contact_id, report_id in (ReportContact.objects.filter(contact__in=list(by_contact))
+                                  .order_by("contact_id", "-created_at", "-report_id")
+                                  .values_list("contact_id", "report_id")):
+        by_contact[contact_id].append(report_id)
+    for contact in contacts:
+        contact._report_ids = by_contact[contact.pk]
 
 
 def masked(address: str) -> str:

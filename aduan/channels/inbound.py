@@ -4,13 +4,14 @@ A door calls ``inbound_store`` after checking the provider's signature and
 answers the provider straight away; a redelivery of the same provider message id
 finds the row already there and changes nothing. The worker claims waiting rows
 (``skip_locked`` on PostgreSQL), parses each outside any transaction (a photo may
-have to be fetched), then answers it in one transaction with its outcome, so a
-worker killed half-way leaves the row waiting and it is answered once, later.
+have to be fetched), then answers the whole batch in one transaction, each message
+with its outcome in a savepoint, so a worker killed half-way leaves the rows
+waiting and each is answered once, later.
 """
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.utils import timezone
 from aduan.lib.throttle import Throttle
 
 from . import replies
-from .contacts import contacts_get_or_create
+from .contacts import contacts_get_or_create, contacts_prefetch_reports
 from .conversation import Turn, converse, provider_channel
 from .limits import Limits, limits_for
 from .models import Contact, InboundMessage, InboundOutcome
@@ -31,6 +32,10 @@ from .parsers import Incoming, Unreadable, parser_for
 logger = logging.getLogger(__name__)
 CLAIM = timedelta(minutes=5)
 BATCH = 100
+# Messages answered per transaction: one commit (and one seal of the event chain) for
+# many reports, while SQLite's single writer lock is held a fraction of a second, not
+# the whole batch (a door's acknowledgement waits for it).
+ANSWER_CHUNK = 25
 MAX_ATTEMPTS = 5
 
 
@@ -141,13 +146,20 @@ def _claim(now: datetime, limit: int) -> list[InboundMessage]:
 @dataclass
 class Batch:
     """What a claimed batch's messages share, read in a few queries for all of them:
-    each sender's contact, and the rate limits' counts."""
+    each sender's contact (with its reports), and the rate limits' counts."""
 
     contacts: dict[tuple[str, str], Contact]
     limits: Limits
+    now: datetime
+    # Contacts whose ``last_inbound_at`` becomes ``now``: one UPDATE for the batch.
+    heard: set[int] = field(default_factory=set)
 
     def contact(self, message: InboundMessage) -> Contact:
         return self.contacts[_contact_key(message)]
+
+    def flush(self) -> None:
+        if self.heard:
+            Contact.objects.filter(pk__in=self.heard).update(last_inbound_at=self.now)
 
 
 def _contact_key(message: InboundMessage) -> tuple[str, str]:
@@ -156,37 +168,90 @@ def _contact_key(message: InboundMessage) -> tuple[str, str]:
 
 def batch_load(messages: list[InboundMessage], now: datetime) -> Batch:
     contacts = contacts_get_or_create({_contact_key(message) for message in messages})
-    return Batch(contacts, limits_for(messages, list(contacts.values()), now))
+    contacts_prefetch_reports(list(contacts.values()))
+    return Batch(contacts, limits_for(messages, list(contacts.values()), now), now)
 
 
 def inbound_process_due(*, limit: int = BATCH) -> int:
-    """Answer every due message of one batch; return how many were answered."""
+    """Answer every due message of one batch; return how many were claimed.
+
+    Each message is parsed first, outside any transaction (a photo may have to be
+    fetched); then they are answered ``ANSWER_CHUNK`` to a transaction, each message in
+    its own savepoint, so its report, receipt and outcome are written together or not
+    at all and one message that fails does not undo the others. A worker killed before
+    a commit leaves that chunk's messages waiting, claimed again once the claim runs out.
+    """
     now = timezone.now()
     messages = _claim(now, limit)
-    if messages:
-        batch = batch_load(messages, now)
-        for message in messages:
-            inbound_process(message, batch)
+    read = [(message, *parsed) for message in messages if (parsed := _read(message))]
+    for start in range(0, len(read), ANSWER_CHUNK):
+        _answer_all(read[start:start + ANSWER_CHUNK], now)
     return len(messages)
 
 
-def inbound_process(message: InboundMessage, batch: Batch | None = None) -> str:
+def inbound_process(message: InboundMessage) -> str:
     """Parse and answer one claimed message; return its outcome."""
+    parsed = _read(message)
+    if parsed is None:
+        return InboundOutcome.PENDING
+    return _answer_all([(message, *parsed)], timezone.now()).get(message.pk,
+                                                                 InboundOutcome.IGNORED)
+
+
+def _read(message: InboundMessage) -> tuple[Incoming | None, str] | None:
+    """What the message says (None and the reason when unreadable); None to try later."""
     try:
-        incoming, error = _parse(message), ""
+        return _parse(message), ""
     except Unreadable as exc:
-        incoming, error = None, str(exc)
+        return None, str(exc)
     except Exception as exc:  # a provider's media server down: try again later
         logger.warning("inbound message %s could not be read: %s", message.pk,
                        type(exc).__name__)
         if message.attempts + 1 < MAX_ATTEMPTS:
-            InboundMessage.objects.filter(pk=message.pk).update(
-                attempts=message.attempts + 1, error=type(exc).__name__[:500],
-                claimed_until=timezone.now() + timedelta(minutes=2 ** message.attempts))
-            return InboundOutcome.PENDING
-        incoming, error = None, type(exc).__name__
+            _retry_later(message, type(exc).__name__)
+            return None
+        return None, type(exc).__name__
+
+
+def _retry_later(message: InboundMessage, error: str) -> None:
+    """Leave the message waiting, read again after a backoff (at most an hour)."""
+    InboundMessage.objects.filter(pk=message.pk).update(
+        attempts=message.attempts + 1, error=error[:500],
+        claimed_until=timezone.now() + timedelta(minutes=2 ** min(message.attempts, 6)))
+
+
+def _answer_all(read: list[tuple[InboundMessage, Incoming | None, str]],
+                now: datetime) -> dict[int, str]:
+    if not read:
+        return {}
+    outcomes = {}
     with transaction.atomic():
-        return _answer(message, incoming, error, batch or batch_load([message], timezone.now()))
+        # Rows another worker answered after our claim ran out are left alone.
+        waiting = dict(InboundMessage.objects.select_for_update()
+                       .filter(pk__in=[message.pk for message, *_ in read], outcome__in=WAITING)
+                       .values_list("pk", "outcome"))
+        read = [item for item in read if item[0].pk in waiting]
+        for message, *_ in read:
+            message.outcome = waiting[message.pk]
+        batch = batch_load([message for message, *_ in read], now)
+        for message, incoming, error in read:
+            try:
+                with transaction.atomic():
+                    outcomes[message.pk] = _answer(message, incoming, error, batch)
+            except Exception as exc:  # a bug must not hold the batch back: the rest goes on
+                # The type only: a database error's text may quote the row's values.
+                logger.error("inbound message %s could not be answered: %s", message.pk,
+                             type(exc).__name__)
+                _retry_later(message, type(exc).__name__)
+                _forget(batch.contact(message))
+        batch.flush()
+    return outcomes
+
+
+def _forget(contact: Contact) -> None:
+    """After a rolled-back answer, the contact as the database still has it."""
+    contact.refresh_from_db(fields=["draft", "opted_out_at", "last_inbound_at"])
+    contact.__dict__.pop("_report_ids", None)
 
 
 def _parse(message: InboundMessage) -> Incoming:
@@ -198,17 +263,13 @@ def _parse(message: InboundMessage) -> Incoming:
 
 def _answer(message: InboundMessage, incoming: Incoming | None, error: str,
             batch: Batch) -> str:
-    locked = (InboundMessage.objects.select_for_update()
-              .filter(pk=message.pk, outcome__in=WAITING).first())
-    if locked is None:  # another worker answered it after our claim ran out
-        return InboundOutcome.IGNORED
     now = timezone.now()
     contact = batch.contact(message)
-    turn = Turn(contact, locked, incoming or Incoming())
+    turn = Turn(contact, message, incoming or Incoming())
     if incoming is not None and not incoming.ignore:
         wait = batch.limits.wait(contact, message)
         if wait is not None:
-            return _defer(turn, wait, first=locked.outcome == InboundOutcome.PENDING)
+            return _defer(turn, wait, first=message.outcome == InboundOutcome.PENDING)
     batch.limits.count_answer(contact)
     fields = {"contact": contact, "processed_at": now, "claimed_until": None,
               "attempts": message.attempts + 1, "error": ""}
@@ -222,7 +283,7 @@ def _answer(message: InboundMessage, incoming: Incoming | None, error: str,
     else:
         fields["text"] = incoming.text[:10_000]
         contact.last_inbound_at = now
-        type(contact).objects.filter(pk=contact.pk).update(last_inbound_at=now)
+        batch.heard.add(contact.pk)
         outcome, report_id = converse(turn)
     InboundMessage.objects.filter(pk=message.pk).update(outcome=outcome, report_id=report_id,
                                                         **fields)

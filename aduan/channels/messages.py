@@ -138,8 +138,10 @@ def contact_send(contact: Contact, body: str, *, purpose: str, subject: str = ""
 def contact_notify(report, template: tuple, context: dict, *, purpose: str,
                    event_id: int | None) -> bool:
     """Tell a report's origin contact of an event, on its door; False if it has none."""
-    if report.channel not in DOOR_CHANNELS:
-        return False  # web and API reports have no contact: spare the look-up
+    if report.channel not in DOOR_CHANNELS or purpose == "report_submit":
+        # Web and API reports have no contact; a door's new report is linked to its
+        # contact after the submission and gets the door's own receipt: spare the look-up.
+        return False
     link = contact_of_report(report.pk)
     if link is None:
         return False
