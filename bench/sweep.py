@@ -141,6 +141,7 @@ def main() -> None:
             return
         if args.reuse and _template_fits(template, args.reports):
             psql(f"CREATE DATABASE {DB} TEMPLATE {template}")
+            aduan(env, "migrate", "--no-input")  # this checkout's schema (e.g. an index dropped)
             print(f"cloned {args.reports:,} open reports from {template}")
         else:
             fill(env, args.reports)
