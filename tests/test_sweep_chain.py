@@ -123,3 +123,13 @@ def reference_data_after_flush(django_db_blocker):
     yield
     with django_db_blocker.unblock():
         load_reference_data()
+
+
+def test_copy_text_escapes_what_copy_reads_specially():
+    from aduan.reports.events import _CopyText
+
+    text = _CopyText()
+    assert text(None) == "\\N"
+    assert text(12) == "12"
+    assert text("ab" * 32) == "ab" * 32
+    assert text("a\\b\tc\nd\re") == "a\\\\b\\tc\\nd\\re"

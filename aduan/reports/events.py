@@ -135,10 +135,44 @@ def _bulk_rows(written):
 
 
 def _copy(written) -> None:
+    """One ``COPY`` in text format, the lines built here (a row at a time through psycopg's
+    ``write_row`` cost as much as the hashing)."""
+    text = _CopyText()
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY reports_reportevent ({_BULK_COLUMNS}) FROM STDIN") as copy:
+            lines = []
             for row in _bulk_rows(written):
-                copy.write_row(row)
+                lines.append("\t".join([text(value) for value in row]))
+                if len(lines) == 10_000:
+                    copy.write("\n".join(lines) + "\n")
+                    lines = []
+            if lines:
+                copy.write("\n".join(lines) + "\n")
+
+
+class _CopyText(dict):
+    """A value as COPY's text format spells it (\\N for NULL; backslash, tab and line breaks
+    escaped); strings, of which a sweep has few distinct ones, are worked out once."""
+
+    def __call__(self, value) -> str:
+        if type(value) is int:
+            return str(value)
+        if type(value) is str and value.isalnum():  # the hashes: one of each, nothing to escape
+            return value
+        try:
+            return self[value]
+        except KeyError:
+            self[value] = _copy_text(value)
+            return self[value]
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return (str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
 
 
 def _insert(written) -> None:
