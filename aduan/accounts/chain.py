@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from aduan.lib.hashchain import GENESIS, Break, link, walk
+from aduan.lib.hashchain import GENESIS, Break, Layout, link, link_many, walk
 
 from .models import Anchor, AuditEntry, ChainHead
 from .sealing import SEALERS
@@ -144,6 +144,26 @@ def seal_stream(stream: Stream, *, wait: bool = True, heads=ChainHead) -> int:
 
 
 SEALERS["audit"] = SEALERS["events"] = seal
+
+
+def seal_inserting(name: str, layout: Layout, rows) -> list[tuple[int, str, str]]:
+    """Chain rows that the caller is about to insert, in the given order, sealed as written.
+
+    For bulk writers: a row inserted with its hash is written once, where sealing after
+    commit writes it twice (and runs the guard trigger). Takes the stream's head lock and
+    holds it until the caller's transaction ends, so call it at the end of the transaction
+    and insert the rows in it: others' after-commit seals skip the locked head meanwhile
+    (their rows are sealed after this transaction, by the seal it registers, or by the
+    worker's tick), and nobody's own writes wait. Returns (seq, prev_hash, row_hash) per row.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("seal_inserting needs the transaction that inserts the rows")
+    head = _head_locked(STREAMS[name])
+    sealed = link_many(head.head_hash, head.seq, layout, rows)
+    if sealed:
+        head.seq, head.head_hash = sealed[-1][0], sealed[-1][2]
+        head.save(update_fields=["seq", "head_hash"])
+    return sealed
 
 
 # --- anchors ----------------------------------------------------------------------

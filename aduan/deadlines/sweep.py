@@ -4,10 +4,13 @@ One sweep runs as of a moment ``now`` inside one transaction that first locks
 the single ``SweepState`` row, so two sweeps (two workers, two machines) run
 one after the other; every step only touches rows that still need it
 (``escalation_level < L``, status still ``responded`` ...), so a second sweep
-at the same moment changes nothing. Each step is one data-modifying statement
-that also writes one event per changed row (on PostgreSQL a single statement
-with data-modifying CTEs; on SQLite an UPDATE ... RETURNING and one batched
-INSERT): never a loop over open reports.
+at the same moment changes nothing. Each step is one statement that changes
+exactly those rows and returns them (``UPDATE ... RETURNING``; reminders an
+``INSERT ... ON CONFLICT DO NOTHING RETURNING``): never a loop over open reports.
+Each changed row gets one system event with its id at once (so the step's messages
+name it); the events of the whole sweep are written last, together, already sealed
+in the events' hash chain (``reports.events.SystemEvents``: one ``COPY`` on
+PostgreSQL), which holds the chain's head only from then until commit.
 
 Working-day thresholds (escalation after N working days, reminders one working
 day ahead) depend on the calendar, which differs between time zones and
@@ -25,7 +28,7 @@ from aduan.accounts.models import User
 from aduan.agencies.models import Region
 from aduan.lib import vault
 from aduan.reports import events
-from aduan.reports.workflow import Action, Actor, ArchiveReason, Status
+from aduan.reports.workflow import Action, ArchiveReason, Status
 
 from . import notify
 from .calendar import Calendar
@@ -39,6 +42,7 @@ BINDING = [
     (Status.IN_PROGRESS, "resolution_due", Timer.RESOLUTION),
 ]
 REMIND_WORKDAYS_AHEAD = 1
+_CHUNK = 5000  # ids per IN (...) list: SQLite allows 32,766 parameters a statement
 _RETURNING = "id, status, holder_id, tracking_id, reporter_email, reporter_id"
 
 
@@ -55,6 +59,7 @@ class _Run:
         provinces = list(Region.objects.filter(level=1).values_list("code", flat=True))
         # '' stands for reports without a region: they follow the national calendar.
         self.calendars = {code: Calendar(code or None) for code in ["", *provinces]}
+        self.events = events.SystemEvents(now)
 
     def cutoffs(self, cutoff_of) -> dict[datetime, list[str]]:
         """{cut-off: [province codes sharing it]}."""
@@ -81,44 +86,36 @@ def _overdue(cutoffs: dict[datetime, list[str]]) -> tuple[str, list]:
     return " OR ".join(parts), params
 
 
-def _with_events(change_sql: str, params: list, *, action: str, now: datetime,
-                 visibility: str, data: dict, from_status: str | None = None,
-                 before: tuple[str, str, list] | None = None) -> list[tuple]:
-    """Run a statement returning ``_RETURNING`` of changed reports and write one system event
-    for each (through ``reports.events``); return (id, status, holder_id, tracking_id,
-    event id, reporter's e-mail) per changed report.
+def _with_events(run: "_Run", change_sql: str, params: list, *, action: str, visibility: str,
+                 data: dict, from_status: str | None = None, emails: bool = False) -> list[tuple]:
+    """Run a statement returning ``_RETURNING`` of changed reports and give each one system
+    event (kept in ``run.events``, written sealed at the end of the sweep); return (id,
+    status, holder_id, tracking_id, event id, reporter's e-mail) per changed report.
 
-    ``before`` is an extra (name, statement, params) CTE that ``change_sql`` reads
-    (PostgreSQL only: data-modifying CTEs must sit at the top level).
+    The e-mail (the report's own, else its account's) is looked up only with ``emails``.
     """
-    event = {"action": action, "now": now, "visibility": visibility, "data": data,
-             "from_status": from_status}
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            prefix, prefix_params = (f"{before[0]} AS ({before[1]}), ", before[2]) if before \
-                else ("", [])
-            events_sql, events_params = events.system_events_cte("changed", **event)
-            cursor.execute(
-                f"WITH {prefix}changed AS ({change_sql}), {events_sql} "
-                "SELECT c.id, c.status, c.holder_id, c.tracking_id, ev.id, "
-                "COALESCE(NULLIF(c.reporter_email, ''), u.email, '') "
-                "FROM changed c JOIN ev ON ev.report_id = c.id "
-                "LEFT JOIN accounts_user u ON u.id = c.reporter_id",
-                [*prefix_params, *params, *events_params])
-            rows = cursor.fetchall()
-            events.events_written([row[4] for row in rows])
-            return [(*row[:5], _email(row[5])) for row in rows]
         cursor.execute(change_sql, params)
         rows = cursor.fetchall()
-    event_ids = events.system_events_insert(rows, **event)
-    emails = dict(User.objects.filter(pk__in={row[5] for row in rows if row[5]})
-                  .exclude(email="").values_list("pk", "email")) if rows else {}
-    return [(*row[:4], event_ids[row[0]], _email(row[4]) or emails.get(row[5], ""))
-            for row in rows]
+    event_ids = run.events.add(rows, action=action, visibility=visibility, data=data,
+                               from_status=from_status)
+    if not emails:
+        return [(*row[:4], event_id, "") for row, event_id in zip(rows, event_ids, strict=True)]
+    accounts = _account_emails({row[5] for row in rows if row[5] and not row[4]})
+    return [(*row[:4], event_id, _email(row[4]) or accounts.get(row[5], ""))
+            for row, event_id in zip(rows, event_ids, strict=True)]
+
+
+def _account_emails(user_ids: set[int]) -> dict[int, str]:
+    found, ids = {}, sorted(user_ids)
+    for start in range(0, len(ids), _CHUNK):
+        found.update(User.objects.filter(pk__in=ids[start:start + _CHUNK]).exclude(email="")
+                     .values_list("pk", "email"))
+    return found
 
 
 def _email(stored: str | None) -> str:
-    """A reporter's e-mail as raw SQL returns it: sealed at rest (an account's is not)."""
+    """A reporter's e-mail as raw SQL returns it: sealed at rest."""
     return vault.open_sealed(stored, "reports.Report.reporter_email") if stored else ""
 
 
@@ -130,9 +127,9 @@ def _escalate(run: _Run, steps: dict[int, int]) -> dict[int, int]:
                    else {run.now: list(run.calendars)})
         where, params = _overdue(cutoffs)
         rows = _with_events(
-            f"UPDATE reports_report SET escalation_level = %s WHERE ({where}) "
+            run, f"UPDATE reports_report SET escalation_level = %s WHERE ({where}) "
             f"AND escalation_level < %s RETURNING {_RETURNING}", [level, *params, level],
-            action=Action.ESCALATE, now=run.now, visibility="staff", data={"level": level})
+            action=Action.ESCALATE, visibility="staff", data={"level": level})
         if level >= 3:  # referred: the Ombudsman may read it from now on
             notify.grant_supervisor([row[0] for row in rows], run.now)
         notify.escalated(rows, level)
@@ -153,49 +150,51 @@ def _remind(run: _Run) -> int:
                 f"{column} > %s AND {column} <= %s AND {area} "
                 "ON CONFLICT (report_id, timer, due) DO NOTHING RETURNING report_id")
             params = [timer, _dt(run.now), status, _dt(run.now), _dt(cutoff), *area_params]
-            rows = _reminded(insert, params, run.now, timer)
+            rows = _reminded(run, insert, params, timer)
             notify.reminded(rows, timer)
             total += len(rows)
     return total
 
 
-def _reminded(insert: str, params: list, now: datetime, timer: str) -> list[tuple]:
+def _reminded(run: _Run, insert: str, params: list, timer: str) -> list[tuple]:
     """Record reminders not sent before (the unique key drops repeats) and their events."""
-    event = {"action": Action.REMIND, "now": now, "visibility": "staff", "data": {"timer": timer}}
-    if connection.vendor == "postgresql":
-        return _with_events(
-            f"SELECT {', '.join('r.' + c for c in _RETURNING.split(', '))} FROM reports_report r "
-            "JOIN reminded m ON m.report_id = r.id", [], before=("reminded", insert, params),
-            **event)
+    event = {"action": Action.REMIND, "visibility": "staff", "data": {"timer": timer}}
+    columns = ", ".join("r." + column for column in _RETURNING.split(", "))
+    if connection.vendor == "postgresql":  # data-modifying CTEs sit at the top level
+        return _with_events(run, f"WITH reminded AS ({insert}) SELECT {columns} FROM "
+                            "reports_report r JOIN reminded m ON m.report_id = r.id",
+                            params, **event)
     with connection.cursor() as cursor:
         cursor.execute(insert, params)
         ids = [row[0] for row in cursor.fetchall()]
-    if not ids:
-        return []
-    placeholders = ", ".join(["%s"] * len(ids))
-    return _with_events(f"SELECT {_RETURNING} FROM reports_report WHERE id IN ({placeholders})",
-                        ids, **event)
+    rows = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        rows += _with_events(run, f"SELECT {_RETURNING} FROM reports_report WHERE id IN "
+                             f"({', '.join(['%s'] * len(chunk))})", chunk, **event)
+    return rows
 
 
 def _auto_close(run: _Run) -> int:
     rows = _with_events(
-        "UPDATE reports_report SET status = %s, closed_at = %s, updated_at = %s "
+        run, "UPDATE reports_report SET status = %s, closed_at = %s, updated_at = %s "
         f"WHERE status = %s AND autoclose_due <= %s RETURNING {_RETURNING}",
         [Status.CLOSED, _dt(run.now), _dt(run.now), Status.RESPONDED, _dt(run.now)],
-        action=Action.CLOSE, now=run.now, visibility="public", data={"auto": True},
-        from_status=Status.RESPONDED)
+        action=Action.CLOSE, visibility="public", data={"auto": True},
+        from_status=Status.RESPONDED, emails=True)
     notify.to_reporters(rows, Action.CLOSE)
     return len(rows)
 
 
 def _auto_archive(run: _Run) -> int:
     rows = _with_events(
-        "UPDATE reports_report SET status = %s, archive_reason = %s, paused_at = NULL, "
+        run, "UPDATE reports_report SET status = %s, archive_reason = %s, paused_at = NULL, "
         f"updated_at = %s WHERE status = %s AND info_due <= %s RETURNING {_RETURNING}",
         [Status.ARCHIVED, ArchiveReason.INCOMPLETE, _dt(run.now), Status.NEEDS_INFO,
          _dt(run.now)],
-        action=Action.ARCHIVE, now=run.now, visibility="reporter",
-        data={"reason": ArchiveReason.INCOMPLETE, "auto": True}, from_status=Status.NEEDS_INFO)
+        action=Action.ARCHIVE, visibility="reporter",
+        data={"reason": ArchiveReason.INCOMPLETE, "auto": True}, from_status=Status.NEEDS_INFO,
+        emails=True)
     notify.to_reporters(rows, Action.ARCHIVE)
     return len(rows)
 
@@ -214,6 +213,7 @@ def sweep(now: datetime | None = None) -> dict:
             "auto_closed": _auto_close(run),
             "auto_archived": _auto_archive(run),
         }
+        run.events.flush()  # last: it holds the events chain's head until commit
         state.last_started_at, state.last_finished_at = now, timezone.now()
         state.last_result = result
         state.save(update_fields=["last_started_at", "last_finished_at", "last_result"])

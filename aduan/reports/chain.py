@@ -13,7 +13,7 @@ the chain holds, and the report of every erased event is named in an
 
 from aduan.accounts.chain import Stream, stream_register
 from aduan.accounts.models import AuditEntry
-from aduan.lib.hashchain import digest
+from aduan.lib.hashchain import Layout, digest
 
 from .models import ReportEvent
 
@@ -38,6 +38,21 @@ EVENTS = Stream(name="events", model=ReportEvent, label="report event", columns=
                 extra=(*CONTENT, "content_hash", "erased_at"), fields=_fields,
                 sealed_columns=("content_hash",))
 stream_register(EVENTS)
+
+
+# What differs between the events of one bulk write (the sweep's): the rest is shared.
+VARYING = ("id", "report_id", "from_status", "to_status", "from_agency_id", "to_agency_id")
+
+
+def bulk_layout(shared: dict, content: dict) -> Layout:
+    """The hash frame of events that share ``shared`` facts and ``content`` (texts and data).
+
+    ``Layout.canonical_of`` of a row's ``VARYING`` values then gives the bytes that
+    sealing that event after commit would hash (``_fields``); a test holds the two equal.
+    """
+    if set(shared) | set(VARYING) != set(FACTS) or set(content) != set(CONTENT):
+        raise ValueError("a bulk layout names every chained fact and content column once")
+    return Layout({**shared, "content_hash": digest(content)}, VARYING)
 
 
 def erasures_unaccounted() -> list[int]:

@@ -166,9 +166,10 @@ class Report(models.Model):
             models.Index(fields=["holder", "status", "due_at"], name="report_holder_due_idx"),
             models.Index(fields=["due_at", "id"], condition=CLOCKED_Q,
                          name="report_overdue_idx"),
-            # The supervisor's queue: referred reports (escalation level 3), overdue first.
-            models.Index(fields=["due_at", "id"], condition=CLOCKED_Q & Q(escalation_level__gte=3),
-                         name="report_referred_due_idx"),
+            # No index names ``escalation_level`` (not even in a condition): the sweep changes
+            # it on hundreds of thousands of rows at once, and only then are those updates
+            # heap-only. The supervisor's queue (referred, overdue first) reads
+            # report_overdue_idx in due order: the most overdue are the referred ones.
             # One small index per sweep step: each covers only the reports it can act on.
             models.Index(fields=["verification_due"], condition=Q(status=Status.SUBMITTED),
                          name="report_verification_due_idx"),
