@@ -140,3 +140,19 @@ def test_admins_record_an_agencys_own_handle():
     route = Router.load().route([RouteInput("@SapaWargaSby sampah tidak diangkut")])[0]
     assert route.agency == "pemkot-surabaya.dlh" and route.region_code == "35.78"
     assert route.evidence == {"agency": ["sapawargasby"]}
+
+
+@pytest.mark.parametrize("text, code", [
+    # "Pemko" is how Sumatra writes "Pemkot"; "Pemda" names a regency or city of either kind
+    ("Honorer di Pemko Binjai belum digaji", "12.75"),
+    ("@pemkobinjai tolong dibalas", "12.75"),
+    ("Pemda Sleman lambat sekali", "34.04"),
+    # a village name whose tail starts a regency's name: the regency is read
+    ("saluran irigasi rusak di Wates Kulon Progo", "34.01"),
+    # a unique village guessed from two everyday-looking words loses to a city named outright
+    ("gotong royong membersihkan selokan di Sawahlunto", "13.73"),
+    # two regencies, neither inside the other: the first named is what the message is about
+    ("warga Sumedang yang kerja di Cianjur", "32.11"),
+])
+def test_prefixes_overlaps_guesses_and_ties(text, code):
+    assert find_region(text) == code
