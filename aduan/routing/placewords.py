@@ -49,7 +49,8 @@ _TITLES = frozenset({"raya", "ir", "dr", "kh", "prof", "jend", "jendral", "jende
 
 # Glued prefixes of handles and hashtags ("@pemkotmedan", "#humaskabbogor", "dishubsby"):
 # the rest of the word is looked up as a name; a qualifier prefix keeps its meaning.
-GLUED_PREFIXES = ("pemkot", "pemkab", "pemprov", "pemko", "pemda", "kabupaten", "kota", "kab", "humas", "info",
+GLUED_PREFIXES = ("pemkot", "pemkab", "pemprov", "pemko", "pemda", "kabupaten", "kota", "kab",
+                  "humas", "info",
                   "dinsos", "dishub", "dinkes", "disdik", "dukcapil", "disdukcapil", "bpbd",
                   "satpolpp", "dlh", "dpupr", "pupr", "polres", "polresta", "polda", "kemenag",
                   "bpn", "pdam", "rsud", "dprd", "bappeda", "kec", "kel", "desa")
