@@ -153,6 +153,12 @@ def test_admins_record_an_agencys_own_handle():
     ("gotong royong membersihkan selokan di Sawahlunto", "13.73"),
     # two regencies, neither inside the other: the first named is what the message is about
     ("warga Sumedang yang kerja di Cianjur", "32.11"),
+    # local words for a district or village (Yogyakarta's kapanewon, kemantren, kalurahan)
+    ("jalan rusak di Kapanewon Playen", "34.03.03"),
+    ("Kemantren Gondokusuman macet", "34.71.03"),
+    ("balai Kalurahan Panggungharjo rusak", "34.02.15.2004"),
+    # "Lembang" is Toraja's word for a village, but also a district: it stays a name
+    ("cuaca dingin di Lembang Bandung Barat", "32.17.01"),
 ])
 def test_prefixes_overlaps_guesses_and_ties(text, code):
     assert find_region(text) == code

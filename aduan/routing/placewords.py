@@ -18,6 +18,10 @@ QUALIFIERS = {
     "kecamatan": (3, None), "kec": (3, None), "kelurahan": (4, None), "kel": (4, None),
     "desa": (4, None), "ds": (4, None), "kampung": (4, None), "nagari": (4, None),
     "gampong": (4, None),
+    # Local words for a district or village: Yogyakarta's kapanewon/kemantren and kalurahan,
+    # Lampung's pekon and tiyuh (not Toraja's "lembang": also a district's name).
+    "kapanewon": (3, None), "kemantren": (3, None), "kalurahan": (4, None), "pekon": (4, None),
+    "tiyuh": (4, None),
 }
 # Words after which a name is a street's, not a region's ("Jl. Surabaya" in Jakarta).
 STREET_MARKERS = frozenset({"jl", "jln", "jalan", "gg", "gang", "perum", "perumahan",
