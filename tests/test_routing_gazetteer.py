@@ -40,6 +40,8 @@ def test_finds_the_most_specific_region_it_can_justify(text, code):
     "padang rumput di belakang sekolah",
     "desa Sukamaju",                         # hundreds of villages carry this name
     "kel. Genteng",                          # several kelurahan Genteng in the country
+    "kantor desa tutup jam 10 pagi",         # a qualifier before an everyday word
+    "staf kelurahan minta uang pengantar",
     "",
 ])
 def test_names_nothing_when_no_place_is_justified(text):

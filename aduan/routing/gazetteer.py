@@ -214,6 +214,10 @@ class Gazetteer:
                  qualifier, capitalised: bool, *, shouting: bool = False) -> _Mention:
         places = _outermost(places)
         if qualifier is not None:
+            if (qualifier[0] >= 3 and length == 1 and not (capitalised or shouting)
+                    and looks_everyday(words[i])):
+                # "kantor desa tutup", "kelurahan minta 50 ribu": a word, not a village's name.
+                return _Mention(places, False)
             # "desa Sukamaju" alone names hundreds of villages: a qualifier is not enough.
             return _Mention(places, len(places) <= 3 or qualifier[0] <= 2, marked=True)
         name = words[i:i + length]
