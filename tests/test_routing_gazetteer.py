@@ -40,6 +40,8 @@ def test_finds_the_most_specific_region_it_can_justify(text, code):
     "padang rumput di belakang sekolah",
     "desa Sukamaju",                         # hundreds of villages carry this name
     "kel. Genteng",                          # several kelurahan Genteng in the country
+    "kantor desa tutup jam 10 pagi",         # a qualifier before an everyday word
+    "staf kelurahan minta uang pengantar",
     "",
 ])
 def test_names_nothing_when_no_place_is_justified(text):
@@ -140,3 +142,25 @@ def test_admins_record_an_agencys_own_handle():
     route = Router.load().route([RouteInput("@SapaWargaSby sampah tidak diangkut")])[0]
     assert route.agency == "pemkot-surabaya.dlh" and route.region_code == "35.78"
     assert route.evidence == {"agency": ["sapawargasby"]}
+
+
+@pytest.mark.parametrize("text, code", [
+    # "Pemko" is how Sumatra writes "Pemkot"; "Pemda" names a regency or city of either kind
+    ("Honorer di Pemko Binjai belum digaji", "12.75"),
+    ("@pemkobinjai tolong dibalas", "12.75"),
+    ("Pemda Sleman lambat sekali", "34.04"),
+    # a village name whose tail starts a regency's name: the regency is read
+    ("saluran irigasi rusak di Wates Kulon Progo", "34.01"),
+    # a unique village guessed from two everyday-looking words loses to a city named outright
+    ("gotong royong membersihkan selokan di Sawahlunto", "13.73"),
+    # two regencies, neither inside the other: the first named is what the message is about
+    ("warga Sumedang yang kerja di Cianjur", "32.11"),
+    # local words for a district or village (Yogyakarta's kapanewon, kemantren, kalurahan)
+    ("jalan rusak di Kapanewon Playen", "34.03.03"),
+    ("Kemantren Gondokusuman macet", "34.71.03"),
+    ("balai Kalurahan Panggungharjo rusak", "34.02.15.2004"),
+    # "Lembang" is Toraja's word for a village, but also a district: it stays a name
+    ("cuaca dingin di Lembang Bandung Barat", "32.17.01"),
+])
+def test_prefixes_overlaps_guesses_and_ties(text, code):
+    assert find_region(text) == code

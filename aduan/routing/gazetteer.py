@@ -9,7 +9,7 @@ mentions justify together, with the words that made it (``Located.evidence``):
 
 - names are compared without case, spacing, hyphens or apostrophes ("Tanjungpinang",
   "tanjung pinang" and "Tanjung-Pinang" are one name), and without the
-  "Kabupaten"/"Kota" of the official list; "kab."/"kota"/"pemkot"/"pemkab" before a
+  "Kabupaten"/"Kota" of the official list; "kab."/"kota"/"pemkot"/"pemko"/"pemkab"/"pemda" before a
   name, also glued into a handle ("@pemkabbogor"), say which kind is meant;
 - a province or regency/city name counts on its own, unless it is also a common
   word ("batu", "padang", "serang") or follows a street marker ("Jl. Surabaya");
@@ -18,8 +18,13 @@ mentions justify together, with the words that made it (``Located.evidence``):
   when only one place in the country has that name and it is no everyday word
   (nor one typo away from one), written as a name ("di Tebet", not "Sukamaju", not
   "bangsal" in a sentence; a one-word name needs its capital letter);
-- names that agree (a village inside the named city) reinforce each other;
-  names that stay ambiguous give their common ancestor, or nothing.
+- names that agree (a village inside the named city) reinforce each other; a district
+  or village guessed from its unique name loses to a regency or city named outright;
+  a village name whose tail starts a regency's name ("Wates Kulon" in "Wates Kulon
+  Progo") gives way to the regency;
+- of places that tie, the one named first wins (a message names its own place first:
+  "warga Lingga ... embarkasi Batam"); names that stay ambiguous give their common
+  ancestor, or nothing.
 
 The reporter's own region (from the form) wins: text can only make it more
 specific, never move it elsewhere.
@@ -75,6 +80,10 @@ class _Mention:
     # Named with a qualifier, an alias or a locative ("Pemkot Batu", "di Palu"): beats a
     # bare name ("libur Natal") when the two disagree.
     marked: bool = False
+    # An unmarked district or village taken because its name is unique ("di Tebet"): a
+    # guess that loses to a regency or city named outright when the two disagree.
+    guessed: bool = False
+    position: int = 0
 
     def is_strong(self, place: Place) -> bool:
         return self.strong and place.level <= self.strong_levels
@@ -196,6 +205,7 @@ class Gazetteer:
             mention = self._mention(words, i, length, places, qualifier, i in named,
                                     shouting=shouting)
             mention.words = " ".join(words[i - (qualifier is not None):i + length])
+            mention.position = len(found)
             found.append(mention)
             i += length
         return found
@@ -204,6 +214,10 @@ class Gazetteer:
                  qualifier, capitalised: bool, *, shouting: bool = False) -> _Mention:
         places = _outermost(places)
         if qualifier is not None:
+            if (qualifier[0] >= 3 and length == 1 and not (capitalised or shouting)
+                    and looks_everyday(words[i])):
+                # "kantor desa tutup", "kelurahan minta 50 ribu": a word, not a village's name.
+                return _Mention(places, False)
             # "desa Sukamaju" alone names hundreds of villages: a qualifier is not enough.
             return _Mention(places, len(places) <= 3 or qualifier[0] <= 2, marked=True)
         name = words[i:i + length]
@@ -219,7 +233,7 @@ class Gazetteer:
         alone = self._unmarked(name, places) if length > 1 or capitalised else None
         if alone is None or not strong:
             return _Mention(places, strong, strong_levels=2, marked=alias)
-        return _Mention([alone], strong, strong_levels=4)
+        return _Mention([alone], strong, strong_levels=4, guessed=True)
 
     def _unmarked(self, name: list[str], places: list[Place]) -> Place | None:
         """A district or village name that may stand alone: one place in the country has it
@@ -235,13 +249,27 @@ class Gazetteer:
             return place if len(name) >= 2 else None
         return place if len(name) >= 2 or len(name[0]) >= UNMARKED_MIN_CHARS else None
 
-    def _match_at(self, words: list[str], i: int, qualifier) -> tuple[int, list[Place]] | None:
+    def _match_at(self, words: list[str], i: int, qualifier, *, inner: bool = False
+                  ) -> tuple[int, list[Place]] | None:
         for n in range(min(MAX_NAME_TOKENS, len(words) - i), 0, -1):
             key = tuple(words[i:i + n])
             places = self._lookup(key, qualifier)
             if places and not (n == 1 and len(key[0]) < 3 and key not in self.aliases):
+                if n > 1 and not inner and self._overlapped(words, i, n, places):
+                    continue
                 return n, places
         return None
+
+    def _overlapped(self, words: list[str], i: int, n: int, places: list[Place]) -> bool:
+        """A village name whose tail starts a regency's name ("Wates Kulon" + "Kulon Progo"
+        in "Wates Kulon Progo"): read the regency, and the shorter name before it."""
+        if min(p.level for p in places) <= 2:
+            return False
+        for j in range(i + 1, i + n):
+            match = self._match_at(words, j, None, inner=True)
+            if match and j + match[0] > i + n and any(p.level <= 2 for p in match[1]):
+                return True
+        return False
 
     # --- resolving -----------------------------------------------------------------
 
@@ -303,13 +331,18 @@ def _resolve(mentions: list[_Mention]) -> str | None:
                            if _same_chain(place.code, q.code))):
                 continue
             marked = mention.marked or any(m.marked for m in support)
-            key = (1 + len(support), marked, place.level)
-            if scored.get(place.code, (0, False, 0)) < key:
-                scored[place.code] = key
+            guessed = mention.guessed and not support
+            key = (1 + len(support), marked, not guessed, place.level)
+            if scored.get(place.code, (0, False, False, 0, 0))[:4] < key:
+                scored[place.code] = (*key, -mention.position)
     if not scored:
         return None
-    best = max(scored.values())
-    winners = [code for code, key in scored.items() if key == best]
+    best = max(key[:4] for key in scored.values())
+    winners = {code: key[4] for code, key in scored.items() if key[:4] == best}
+    # Places that tie: the one named first is what the message is about ("warga Lingga ...
+    # embarkasi Batam"); names that stay ambiguous in one mention give their common ancestor.
+    first = max(winners.values())
+    winners = [code for code, position in winners.items() if position == first]
     return winners[0] if len(winners) == 1 else _common_ancestor(winners)
 
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 # Words that introduce a region of a given level (and, for level 2, kind).
 QUALIFIERS = {
     "pemkot": (2, "kota"), "pemkab": (2, "kabupaten"), "pemprov": (1, None),
+    "pemko": (2, "kota"), "pemda": (2, None),
     "kotamadya": (2, "kota"), "kodya": (2, "kota"), "kabupatan": (2, "kabupaten"),
     "kampong": (4, None), "kelurhan": (4, None), "kecamtan": (3, None), "distrik": (3, None),
     "provinsi": (1, None), "propinsi": (1, None), "prov": (1, None), "prop": (1, None),
@@ -17,6 +18,10 @@ QUALIFIERS = {
     "kecamatan": (3, None), "kec": (3, None), "kelurahan": (4, None), "kel": (4, None),
     "desa": (4, None), "ds": (4, None), "kampung": (4, None), "nagari": (4, None),
     "gampong": (4, None),
+    # Local words for a district or village: Yogyakarta's kapanewon/kemantren and kalurahan,
+    # Lampung's pekon and tiyuh (not Toraja's "lembang": also a district's name).
+    "kapanewon": (3, None), "kemantren": (3, None), "kalurahan": (4, None), "pekon": (4, None),
+    "tiyuh": (4, None),
 }
 # Words after which a name is a street's, not a region's ("Jl. Surabaya" in Jakarta).
 STREET_MARKERS = frozenset({"jl", "jln", "jalan", "gg", "gang", "perum", "perumahan",
@@ -42,12 +47,14 @@ LOCATIVES = frozenset({"di", "dari", "ke", "daerah", "wilayah", "sekitar", "kawa
                        "dinkes", "disdik", "satpol", "bappeda", "dprd"})
 
 
+
 _TITLES = frozenset({"raya", "ir", "dr", "kh", "prof", "jend", "jendral", "jenderal", "letjen",
                      "mayjen", "brigjen", "kol", "kolonel", "kapten", "mayor", "pahlawan"})
 
 # Glued prefixes of handles and hashtags ("@pemkotmedan", "#humaskabbogor", "dishubsby"):
 # the rest of the word is looked up as a name; a qualifier prefix keeps its meaning.
-GLUED_PREFIXES = ("pemkot", "pemkab", "pemprov", "kabupaten", "kota", "kab", "humas", "info",
+GLUED_PREFIXES = ("pemkot", "pemkab", "pemprov", "pemko", "pemda", "kabupaten", "kota", "kab",
+                  "humas", "info",
                   "dinsos", "dishub", "dinkes", "disdik", "dukcapil", "disdukcapil", "bpbd",
                   "satpolpp", "dlh", "dpupr", "pupr", "polres", "polresta", "polda", "kemenag",
                   "bpn", "pdam", "rsud", "dprd", "bappeda", "kec", "kel", "desa")
