@@ -42,15 +42,30 @@ def report_batches(size: int) -> Iterator[tuple[list[dict], dict[int, list], Cou
         yield reports, events, supports
 
 
-def _copy(model, columns: tuple[str, ...], rows) -> None:
-    """COPY rows (tuples in ``columns`` order; JSON already as text) into the model's table."""
+def _text(value) -> str:
+    """One value in COPY's text format (codes, dates, booleans and ASCII JSON here)."""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    text = value if isinstance(value, str) else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _copy(model, columns: tuple[str, ...], rows, chunk: int = 5000) -> None:
+    """COPY rows (tuples in ``columns`` order; JSON already as text) into the model's table,
+    written as text lines in large pieces (far cheaper than a call per row)."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column)
                       for c in columns)
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            lines = []
             for row in rows:
-                copy.write_row(row)
+                lines.append("\t".join(map(_text, row)))
+                if len(lines) >= chunk:
+                    copy.write("\n".join(lines) + "\n")
+                    lines = []
+            if lines:
+                copy.write("\n".join(lines) + "\n")
 
 
 def facts_write(facts: list[Fact]) -> None:
@@ -66,7 +81,7 @@ def facts_write(facts: list[Fact]) -> None:
          for f in facts], batch_size=1000)
 
 
-def cells_write(cells: dict[str, Counter]) -> int:
+def cells_write(cells: dict[str, dict]) -> int:
     """Insert the cells (an empty table), zero counters and empty cells left out."""
     rows = []
     for key, counter in cells.items():

@@ -20,8 +20,18 @@ SCOPE_DIMS = {
 
 
 def cell_key(public: bool, scope: str, code: str, month: date, dim: str, dim_code: str) -> str:
-    when = f"{month:%Y-%m-%d}" if scope == "week" else f"{month:%Y-%m}"
+    when = month.isoformat() if scope == "week" else month.isoformat()[:7]
     return f"{'p' if public else 'a'}|{scope}|{code}|{when}|{dim}|{dim_code}"
+
+
+def merge(target: dict, counts) -> None:
+    """Add ``counts`` into ``target`` (plain dicts: cheaper than ``Counter.update``)."""
+    if not target:
+        target.update(counts)
+        return
+    get = target.get
+    for key, value in counts.items():
+        target[key] = get(key, 0) + value
 
 
 def parse_key(key: str) -> dict:
@@ -43,7 +53,7 @@ def _dim_codes(fact) -> dict[str, str]:
 def _add(out, fact, scope: str, code: str, counts) -> None:
     dims = _dim_codes(fact)
     for dim in SCOPE_DIMS["agency" if scope == "flow" else scope]:
-        out[(fact.confidential, scope, code, fact.month, dim, dims[dim])].update(counts)
+        merge(out[(fact.confidential, scope, code, fact.month, dim, dims[dim])], counts)
 
 
 SIGNATURE = ("month", "week", "agency_path", "province_code", "regency_code", "category",
@@ -77,7 +87,7 @@ def _grouped(pairs) -> tuple[dict[tuple, Counter], dict[tuple, Counter]]:
     return groups, flows
 
 
-def project(pairs, into: dict | None = None) -> dict[tuple, Counter]:
+def project(pairs, into: dict | None = None) -> dict[tuple, dict]:
     """Sum many (fact, sign) pairs per cell *before* visibilities and agency ancestors.
 
     The keys are (confidential, scope, code, month, dim, dim code), where the code of
@@ -86,7 +96,7 @@ def project(pairs, into: dict | None = None) -> dict[tuple, Counter]:
     cell, and ``fan_out`` spreads the (far fewer) sums. ``into`` collects many calls
     (the rebuild's batches).
     """
-    out = into if into is not None else defaultdict(Counter)
+    out = into if into is not None else defaultdict(dict)
     groups, flows = _grouped(pairs)
     for sig, counts in groups.items():
         fact = _Sig(sig)
@@ -96,8 +106,8 @@ def project(pairs, into: dict | None = None) -> dict[tuple, Counter]:
         if fact.regency_code:
             _add(out, fact, "regency", fact.regency_code, counts)
             if counts.get("rcv"):
-                out[(fact.confidential, "week", fact.regency_code, fact.week, "category",
-                     fact.category)]["rcv"] += counts["rcv"]
+                merge(out[(fact.confidential, "week", fact.regency_code, fact.week, "category",
+                           fact.category)], {"rcv": counts["rcv"]})
         if fact.agency_path.strip("/"):
             _add(out, fact, "agency", fact.agency_path, counts)
     for sig, moves in flows.items():
@@ -118,19 +128,19 @@ def _targets(scope: str, code: str, dim: str, agency_paths: dict[str, str]):
     return [(scope, code)]
 
 
-def fan_out(projected: dict[tuple, Counter], agency_paths: dict[str, str],
-            into: dict | None = None) -> dict[str, Counter]:
+def fan_out(projected: dict[tuple, dict], agency_paths: dict[str, str],
+            into: dict | None = None) -> dict[str, dict]:
     """Cell key -> counters from ``project``'s sums: public cells leave confidential
     reports out, every ancestor of an agency gets its subtree's counts."""
-    out = into if into is not None else defaultdict(Counter)
+    out = into if into is not None else defaultdict(dict)
     for (confidential, scope, code, month, dim, dim_code), counts in projected.items():
         for target, target_code in _targets(scope, code, dim, agency_paths):
             for public in (False,) if confidential else (False, True):
-                out[cell_key(public, target, target_code, month, dim, dim_code)].update(counts)
+                merge(out[cell_key(public, target, target_code, month, dim, dim_code)], counts)
     return out
 
 
-def signed_contributions(pairs, agency_paths: dict[str, str]) -> dict[str, Counter]:
+def signed_contributions(pairs, agency_paths: dict[str, str]) -> dict[str, dict]:
     """Cell key -> counters for many (fact, sign) pairs at once.
 
     The result equals the sum over the pairs of ``sign ×`` (the fact's counters in each

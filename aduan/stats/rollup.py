@@ -196,7 +196,7 @@ def stats_rebuild(chunk: int = 5000) -> int:
         ReportFact.objects.all().delete()
         StatsCell.objects.all().delete()
         cells_changed()
-        calendars, projected, count = Calendars(), defaultdict(Counter), 0
+        calendars, projected, count = Calendars(), defaultdict(dict), 0
         for reports, events, supports in report_batches(chunk):
             facts = [fact_for(r, events[r["id"]], supports[r["id"]], calendars)
                      for r in reports]
