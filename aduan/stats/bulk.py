@@ -97,3 +97,13 @@ def cells_write(cells: dict[str, dict]) -> int:
             (StatsCell(key=key, counts=counts, **p) for key, p, counts in rows),
             batch_size=1000)
     return len(rows)
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics of the tables the rebuild filled (PostgreSQL): a
+    table that was empty when last analysed is otherwise read by a full scan until
+    autovacuum comes by (measured: 4.6 s instead of milliseconds for an agency page)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (StatsCell, ReportFact):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -22,7 +22,7 @@ from aduan.reports.models import Report, ReportEvent
 from aduan.routing.models import ReportSupport
 
 from .bulk import FACT_FIELDS as _FACT_FIELDS
-from .bulk import cells_write, facts_write, report_batches
+from .bulk import analyze, cells_write, facts_write, report_batches
 from .cells import fan_out, parse_key, project, signed_contributions
 from .facts import EVENT_FIELDS, REPORT_FIELDS, Calendars, Fact, fact_for
 from .models import ReportFact, StatsCell, StatsCursor
@@ -204,6 +204,7 @@ def stats_rebuild(chunk: int = 5000) -> int:
             facts_write(facts)
             count += len(facts)
         cells_write(fan_out(projected, _agency_paths()))
+        analyze()
         for name, cursor in cursors.items():
             cursor.last_id, cursor.gaps, cursor.updated_at = tops[name], [], timezone.now()
             cursor.save()
