@@ -29,12 +29,15 @@ class _ReportFeed(Feed):
         latest = Report.objects.filter(q).order_by("-published_at").only(
             "tracking_id", "public_title", "public_body", "published_at")[:ITEMS]
         reports = [("report", r.published_at, r) for r in latest]
-        events = ReportEvent.objects.filter(
-            action__in=(Action.RESPOND, Action.SIGN_OFF), visibility=Visibility.PUBLIC,
-            report__in=Report.objects.filter(q).values("pk")).select_related("report").only(
-            "created_at", "public_message", "report__tracking_id", "report__public_title"
-        ).order_by("-created_at")[:ITEMS]
-        followups = [("followup", e.created_at, e) for e in events]
+        # One query per action, each read newest first along the (action, created_at)
+        # index; over both actions at once PostgreSQL scanned and sorted every event.
+        followups = [("followup", e.created_at, e) for action in (Action.RESPOND, Action.SIGN_OFF)
+                     for e in ReportEvent.objects.filter(
+                         action=action, visibility=Visibility.PUBLIC,
+                         report__in=Report.objects.filter(q).values("pk"))
+                     .select_related("report").only(
+                         "created_at", "public_message", "report__tracking_id",
+                         "report__public_title").order_by("-created_at")[:ITEMS]]
         return sorted(reports + followups, key=lambda t: t[1], reverse=True)[:ITEMS]
 
     def _report(self, item):
