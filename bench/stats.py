@@ -5,12 +5,21 @@ Fills the database like ``bench/pages.py`` (set-based reports, events and access
 ``aduan stats rebuild`` time, one incremental refresh batch, the open-data dump time, and the
 median / p95 server time of each page (in-process test client). Nothing fails on timing.
 
-    python bench/stats.py [--sizes 1000000,2000000] [--runs 20] [--reuse]
+    python bench/stats.py [--sizes 1000000,2000000] [--runs 20] [--reuse] [--results FILE]
 
 ADUAN_BENCH_PG (server URL) and ADUAN_BENCH_STATS_DB (database name) say where it runs.
+Filling is not timed and can run apart from the timed part (on a shared machine only the
+timed part needs the benchmark lock); each size's figures can be kept in a JSON file, and
+the projection is made from the two largest sizes in it:
+
+    python bench/stats.py --sizes 1000000 --fill-only
+    flock /tmp/bench.lock python bench/stats.py --sizes 1000000 --reuse --results r.json
+    python bench/stats.py --sizes 2000000 --reuse --fill-only
+    flock /tmp/bench.lock python bench/stats.py --sizes 2000000 --reuse --results r.json
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -66,15 +75,20 @@ def _timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def run_size(n: int, runs: int, previous: int, reuse: bool) -> dict:
-    """Grow the database to n reports (a fresh one for the first size), then measure."""
-    print(f"== {n} reports", flush=True)
+def grow(n: int, fresh: bool) -> None:
+    """Bring the database to n reports: a new one when ``fresh``, else add what is missing."""
     have = pages.report_count()
-    if previous == 0 and not (reuse and have >= n):
+    if fresh or have <= 0:
         pages.create_database()
-        have = 0
+        have = pages.report_count()
     if have < n:
-        pages.fill(n - max(have, 0))
+        print(f"  filling {n - have} reports", flush=True)
+        pages.fill(n - have)
+
+
+def run_size(n: int, runs: int, pages_only: bool = False) -> dict:
+    """Measure the database as it is (``grow`` brought it to about n reports)."""
+    print(f"== {n} reports", flush=True)
     pages._setup_django()
     from datetime import date
 
@@ -83,16 +97,18 @@ def run_size(n: int, runs: int, previous: int, reuse: bool) -> dict:
     from aduan.stats.opendata import opendata_export
     from aduan.stats.rollup import stats_rebuild, stats_refresh
 
-    result = {"n": n, "rebuild_s": _timed(stats_rebuild)}
-    print(f"  aduan stats rebuild: {result['rebuild_s']:.1f} s", flush=True)
-    # An incremental batch: re-read the last 5000 events as if new.
-    from aduan.stats.models import StatsCursor
-    StatsCursor.objects.filter(name="events").update(last_id=models_top() - 5000)
-    result["refresh_s"] = _timed(stats_refresh)
-    print(f"  one refresh batch (5000 events): {result['refresh_s']:.2f} s", flush=True)
-    with tempfile.TemporaryDirectory() as folder:
-        result["dump_s"] = _timed(lambda: opendata_export(folder))
-    print(f"  open-data dump: {result['dump_s']:.1f} s", flush=True)
+    result = {"n": n}
+    if not pages_only:
+        result["rebuild_s"] = _timed(stats_rebuild)
+        print(f"  aduan stats rebuild: {result['rebuild_s']:.1f} s", flush=True)
+        # An incremental batch: re-read the last 5000 events as if new.
+        from aduan.stats.models import StatsCursor
+        StatsCursor.objects.filter(name="events").update(last_id=models_top() - 5000)
+        result["refresh_s"] = _timed(stats_refresh)
+        print(f"  one refresh batch (5000 events): {result['refresh_s']:.2f} s", flush=True)
+        with tempfile.TemporaryDirectory() as folder:
+            result["dump_s"] = _timed(lambda: opendata_export(folder))
+        print(f"  open-data dump: {result['dump_s']:.1f} s", flush=True)
     from aduan.lib.versions import bump
     from aduan.stats.rollup import STATS_VERSION
 
@@ -136,7 +152,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000000,2000000")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reuse", action="store_true",
-                        help="keep a database that already holds the first size")
+                        help="keep the database and grow it, instead of a new one")
+    parser.add_argument("--fill-only", action="store_true",
+                        help="only bring the database to the (largest) size; measure nothing")
+    parser.add_argument("--results", help="JSON file to add each size's figures to")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="time the pages on the rollups already there (no rebuild, dump)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     import subprocess
@@ -144,12 +165,19 @@ def main() -> None:
     if subprocess.run(["pg_isready", "-q", "-d", f"{pages.PG}/postgres"]).returncode != 0:
         print("bench/stats.py: PostgreSQL is not reachable; skipped")
         return
-    results, previous = [], 0
-    for n in sorted(sizes):
-        results.append(run_size(n, args.runs, previous, args.reuse))
-        previous = n
-    if len(results) >= 2:
-        project(results[0], results[-1])
+    if args.fill_only:
+        grow(max(sizes), fresh=not args.reuse)
+        return
+    kept = json.loads(Path(args.results).read_text()) if args.results and Path(
+        args.results).exists() else {}
+    for i, n in enumerate(sorted(sizes)):
+        grow(n, fresh=i == 0 and not args.reuse)
+        kept[str(n)] = {**kept.get(str(n), {}), **run_size(n, args.runs, args.pages_only)}
+        if args.results:
+            Path(args.results).write_text(json.dumps(kept, indent=1))
+    if len(kept) >= 2:
+        small, large = sorted(kept.values(), key=lambda r: r["n"])[-2:]
+        project(small, large)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,18 @@ SCOPE_DIMS = {
 
 
 def cell_key(public: bool, scope: str, code: str, month: date, dim: str, dim_code: str) -> str:
-    when = f"{month:%Y-%m-%d}" if scope == "week" else f"{month:%Y-%m}"
+    when = month.isoformat() if scope == "week" else month.isoformat()[:7]
     return f"{'p' if public else 'a'}|{scope}|{code}|{when}|{dim}|{dim_code}"
+
+
+def merge(target: dict, counts) -> None:
+    """Add ``counts`` into ``target`` (plain dicts: cheaper than ``Counter.update``)."""
+    if not target:
+        target.update(counts)
+        return
+    get = target.get
+    for key, value in counts.items():
+        target[key] = get(key, 0) + value
 
 
 def parse_key(key: str) -> dict:
@@ -40,25 +50,10 @@ def _dim_codes(fact) -> dict[str, str]:
             "province": fact.province_code, "regency": fact.regency_code}
 
 
-def _scopes(fact) -> list[tuple[str, str]]:
-    scopes = [("national", "")]
-    if fact.province_code:
-        scopes.append(("province", fact.province_code))
-    if fact.regency_code:
-        scopes.append(("regency", fact.regency_code))
-    ancestors = _ancestors(fact.agency_path)
-    scopes += [("agency", code) for code in ancestors]
-    if ancestors:
-        scopes.append(("league", ancestors[0]))
-    return scopes
-
-
 def _add(out, fact, scope: str, code: str, counts) -> None:
     dims = _dim_codes(fact)
-    visibilities = (False,) if fact.confidential else (False, True)
-    for dim in SCOPE_DIMS[scope]:
-        for public in visibilities:
-            out[cell_key(public, scope, code, fact.month, dim, dims[dim])].update(counts)
+    for dim in SCOPE_DIMS["agency" if scope == "flow" else scope]:
+        merge(out[(fact.confidential, scope, code, fact.month, dim, dims[dim])], counts)
 
 
 SIGNATURE = ("month", "week", "agency_path", "province_code", "regency_code", "category",
@@ -75,13 +70,8 @@ class _Sig:
             setattr(self, name, value)
 
 
-def signed_contributions(pairs, agency_paths: dict[str, str]) -> dict[str, Counter]:
-    """Cell key -> counters for many (fact, sign) pairs at once.
-
-    Facts with the same dimensions are summed first and fanned out to their cells
-    once, which is what makes a rebuild or a large batch fast; the result equals the
-    sum over the pairs of ``sign ×`` (the fact's counters in each of its cells).
-    """
+def _grouped(pairs) -> tuple[dict[tuple, Counter], dict[tuple, Counter]]:
+    """Signed counters and forward moves summed per signature (facts of equal dimensions)."""
     groups: dict[tuple, Counter] = defaultdict(Counter)
     flows: dict[tuple, Counter] = defaultdict(Counter)
     for fact, sign in pairs:
@@ -94,18 +84,66 @@ def signed_contributions(pairs, agency_paths: dict[str, str]) -> dict[str, Count
         for direction, counter in (("out", "fwd_out"), ("in", "fwd_in")):
             for agency in fact.flows.get(direction, []):
                 flows[sig][(agency, counter)] += sign
-    out: dict[str, Counter] = defaultdict(Counter)
+    return groups, flows
+
+
+def project(pairs, into: dict | None = None) -> dict[tuple, dict]:
+    """Sum many (fact, sign) pairs per cell *before* visibilities and agency ancestors.
+
+    The keys are (confidential, scope, code, month, dim, dim code), where the code of
+    an ``agency`` row is the holder's whole path and of a ``flow`` row the agency a
+    forward left or reached: each fact is added once per breakdown instead of once per
+    cell, and ``fan_out`` spreads the (far fewer) sums. ``into`` collects many calls
+    (the rebuild's batches).
+    """
+    out = into if into is not None else defaultdict(dict)
+    groups, flows = _grouped(pairs)
     for sig, counts in groups.items():
         fact = _Sig(sig)
-        for scope, code in _scopes(fact):
-            _add(out, fact, scope, code, counts)
-        if fact.regency_code and counts.get("rcv"):
-            for public in (False,) if fact.confidential else (False, True):
-                out[cell_key(public, "week", fact.regency_code, fact.week, "category",
-                             fact.category)]["rcv"] += counts["rcv"]
+        _add(out, fact, "national", "", counts)
+        if fact.province_code:
+            _add(out, fact, "province", fact.province_code, counts)
+        if fact.regency_code:
+            _add(out, fact, "regency", fact.regency_code, counts)
+            if counts.get("rcv"):
+                merge(out[(fact.confidential, "week", fact.regency_code, fact.week, "category",
+                           fact.category)], {"rcv": counts["rcv"]})
+        if fact.agency_path.strip("/"):
+            _add(out, fact, "agency", fact.agency_path, counts)
     for sig, moves in flows.items():
         fact = _Sig(sig)
         for (agency, counter), n in moves.items():
-            for code in _ancestors(agency_paths.get(agency, f"/{agency}/")):
-                _add(out, fact, "agency", code, {counter: n})
+            _add(out, fact, "flow", agency, {counter: n})
     return out
+
+
+def _targets(scope: str, code: str, dim: str, agency_paths: dict[str, str]):
+    """The (scope, code) cells one projected row lands in."""
+    if scope == "agency":
+        ancestors = _ancestors(code)
+        league = [("league", ancestors[0])] if ancestors and dim in SCOPE_DIMS["league"] else []
+        return [("agency", a) for a in ancestors] + league
+    if scope == "flow":
+        return [("agency", a) for a in _ancestors(agency_paths.get(code, f"/{code}/"))]
+    return [(scope, code)]
+
+
+def fan_out(projected: dict[tuple, dict], agency_paths: dict[str, str],
+            into: dict | None = None) -> dict[str, dict]:
+    """Cell key -> counters from ``project``'s sums: public cells leave confidential
+    reports out, every ancestor of an agency gets its subtree's counts."""
+    out = into if into is not None else defaultdict(dict)
+    for (confidential, scope, code, month, dim, dim_code), counts in projected.items():
+        for target, target_code in _targets(scope, code, dim, agency_paths):
+            for public in (False,) if confidential else (False, True):
+                merge(out[cell_key(public, target, target_code, month, dim, dim_code)], counts)
+    return out
+
+
+def signed_contributions(pairs, agency_paths: dict[str, str]) -> dict[str, dict]:
+    """Cell key -> counters for many (fact, sign) pairs at once.
+
+    The result equals the sum over the pairs of ``sign ×`` (the fact's counters in each
+    of its cells); the incremental refresh and the rebuild both work through it.
+    """
+    return fan_out(project(pairs), agency_paths)

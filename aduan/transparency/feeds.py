@@ -29,12 +29,15 @@ class _ReportFeed(Feed):
         latest = Report.objects.filter(q).order_by("-published_at").only(
             "tracking_id", "public_title", "public_body", "published_at")[:ITEMS]
         reports = [("report", r.published_at, r) for r in latest]
-        events = ReportEvent.objects.filter(
-            action__in=(Action.RESPOND, Action.SIGN_OFF), visibility=Visibility.PUBLIC,
-            report__in=Report.objects.filter(q).values("pk")).select_related("report").only(
-            "created_at", "public_message", "report__tracking_id", "report__public_title"
-        ).order_by("-created_at")[:ITEMS]
-        followups = [("followup", e.created_at, e) for e in events]
+        # One query per action, each read newest first along the (action, created_at)
+        # index; over both actions at once PostgreSQL scanned and sorted every event.
+        followups = [("followup", e.created_at, e) for action in (Action.RESPOND, Action.SIGN_OFF)
+                     for e in ReportEvent.objects.filter(
+                         action=action, visibility=Visibility.PUBLIC,
+                         report__in=Report.objects.filter(q).values("pk"))
+                     .select_related("report").only(
+                         "created_at", "public_message", "report__tracking_id",
+                         "report__public_title").order_by("-created_at")[:ITEMS]]
         return sorted(reports + followups, key=lambda t: t[1], reverse=True)[:ITEMS]
 
     def _report(self, item):
@@ -101,4 +104,8 @@ class CategoryFeed(_ReportFeed):
         return _("Aduan: reports about %(name)s") % {"name": obj.name}
 
     def q_for(self, obj):
-        return Q(category__code=obj.code) | Q(category__parent_id=obj.code)
+        # The codes first, then one indexed filter on the report's own column (an OR over
+        # a join scanned every public report: 1.35 s at a million reports).
+        codes = [obj.code, *Category.objects.filter(parent_id=obj.code)
+                 .values_list("code", flat=True)]
+        return Q(category_id=obj.code) if len(codes) == 1 else Q(category_id__in=codes)
