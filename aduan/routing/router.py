@@ -96,16 +96,28 @@ def level_cues() -> dict[str, list[tuple[re.Pattern, str]]]:
     return cues
 
 
+@lru_cache(maxsize=256)
+def _cues_for(category: str) -> tuple[tuple[tuple[re.Pattern, str], ...], re.Pattern | None]:
+    """The category's cues then the cues of every category, in the order they win, and one
+    pattern that matches where any of them does (one search per text instead of one per cue)."""
+    cues = level_cues()
+    ordered = (*cues.get(category, ()), *cues.get("*", ()))
+    if not ordered:
+        return (), None
+    return ordered, re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in ordered))
+
+
 def level_for(category: str, default: str, normalised_text: str,
               region: str | None = None) -> str:
     """The category's level of government, unless the text names another: a cue of the
     category ("jalan provinsi"), then a body of one level whatever the category ("BPJS",
     "Samsat"; category ``*`` in the data). Jakarta's cities are administrative, not
     autonomous: what a regency or city does elsewhere, the province does there."""
-    cues = level_cues()
-    for pattern, level in (*cues.get(category, ()), *cues.get("*", ())):
-        if pattern.search(normalised_text):
-            return level
+    ordered, any_cue = _cues_for(category)
+    if any_cue is not None and any_cue.search(normalised_text):  # most texts name none
+        for pattern, level in ordered:
+            if pattern.search(normalised_text):
+                return level
     if default == Level.REGENCY and region and region.split(".")[0] == JAKARTA:
         return Level.PROVINCE
     return default
