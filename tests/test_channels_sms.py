@@ -348,6 +348,25 @@ def test_one_answer_that_fails_is_rolled_back_alone_and_read_again(cast, gateway
     assert not InboundMessage.objects.filter(outcome=InboundOutcome.PENDING).exists()
 
 
+def test_an_answer_that_keeps_failing_ends_kept_as_failed_for_staff(cast, gateway,
+                                                                    monkeypatch):
+    from aduan.channels import inbound
+
+    bad = "Sampah menumpuk di kota malang sejak minggu lalu"
+    sms_in(bad, sender="081234500002")
+    monkeypatch.setattr(inbound, "converse", _failing_for(bad, ValueError("bug")))
+    later = timezone.now()
+    for _attempt in range(inbound.MAX_ATTEMPTS):
+        with time_machine.travel(later):
+            assert inbound.inbound_process_due() == 1
+        later += timedelta(hours=2)
+    kept = InboundMessage.objects.get()
+    assert kept.outcome == InboundOutcome.FAILED and kept.error == "ValueError"
+    assert kept.attempts == inbound.MAX_ATTEMPTS and not Report.objects.exists()
+    with time_machine.travel(later):
+        assert inbound.inbound_process_due() == 0
+
+
 def test_a_worker_killed_mid_batch_leaves_it_waiting_and_answers_each_once(cast, gateway,
                                                                           monkeypatch):
     from aduan.channels import inbound

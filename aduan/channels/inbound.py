@@ -242,10 +242,20 @@ def _answer_all(read: list[tuple[InboundMessage, Incoming | None, str]],
                 # The type only: a database error's text may quote the row's values.
                 logger.error("inbound message %s could not be answered: %s", message.pk,
                              type(exc).__name__)
-                _retry_later(message, type(exc).__name__)
+                if message.attempts + 1 < MAX_ATTEMPTS:
+                    _retry_later(message, type(exc).__name__)
+                else:  # kept as failed for staff to see, like a message that cannot be read
+                    _give_up(message, type(exc).__name__, now)
+                    outcomes[message.pk] = InboundOutcome.FAILED
                 _forget(batch.contact(message))
         batch.flush()
     return outcomes
+
+
+def _give_up(message: InboundMessage, error: str, now: datetime) -> None:
+    InboundMessage.objects.filter(pk=message.pk).update(
+        outcome=InboundOutcome.FAILED, attempts=message.attempts + 1, error=error[:500],
+        processed_at=now, claimed_until=None)
 
 
 def _forget(contact: Contact) -> None:
