@@ -216,3 +216,10 @@ def test_a_request_line_too_long_for_gunicorn_gets_the_json_error_shape():
     worker.handle_error(None, ours, ("127.0.0.1", 1), LimitRequestLine(9042, 8190))
     ours.close()
     assert theirs.recv(4096).startswith(b"HTTP/1.1 414 URI Too Long\r\n")
+
+
+def test_a_reporters_own_list_of_reports_is_kept_out_of_caches(cast):
+    submit(user=cast.citizen.user, confidential=True)
+    client = Client()
+    client.force_login(cast.citizen.user)
+    assert client.get("/akun/laporan/")["Cache-Control"] == "no-store"
