@@ -62,6 +62,16 @@ SPELLINGS = [
     ("cc @budi_santoso tolong", HANDLE, "budi_santoso"),
     ("DM ke @siti.rahma99 ya", HANDLE, "siti.rahma99"),
     ("(@warga123)", HANDLE, "warga123"),
+    # typed a digit or two at a time, with a phone keyboard's dashes, or pasted with
+    # invisible characters between the groups
+    ("0 8 1 2 3 4 5 6 7 8 9 0", PHONE, "3 4 5 6"),
+    ("08 12 34 56 78 90", PHONE, "34 56"),
+    ("+62 8 1 2 3 4 5 6 7 8 9 0", PHONE, "3 4 5 6"),
+    ("WA 0812\u20133456\u20137890", PHONE, "3456"),
+    ("0812\u20143456\u20147890", PHONE, "3456"),
+    ("0812_3456_7890", PHONE, "3456"),
+    ("0812\u200b3456\u200b7890", PHONE, "3456"),
+    ("35780101\u200b01010001", NIK, "0101"),
 ]
 
 
@@ -82,6 +92,9 @@ def test_the_table_is_big_enough():
     "Biaya Rp 850.000.000 tidak jelas",
     "Jalan Ahmad Yani no 12",
     "Harga 2 @ Rp 5.000",
+    "Buka jam 08.30-10.00 dan 11.00",
+    "tanggal 08 - 12 - 2024 jam 10",
+    "antrean 0 8 1 orang",
 ])
 def test_ordinary_text_is_kept(text):
     assert redact(text) == text
@@ -118,3 +131,19 @@ def test_anonymous_reporters_own_name_never_reaches_public_text_or_search(client
         for secret in ("Wahyu", "Prasetyo", "1111", "wahyu.p"):
             assert secret not in text
     assert "Wahyu" in report.body  # the handling staff keep the original
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spelling", ["0 8 5 7 4 4 4 1 2 3 9 9", "0857\u200b4441\u200b2399",
+                                      "0857\u20134441\u20132399", "hp0857.4441.2399"])
+def test_public_search_finds_no_number_however_it_is_spelt(api, cast, spelling):
+    from aduan.reports import services
+
+    report, _pin = submit(title="Trotoar rusak", body=f"Tetangga saya ({spelling}) melihatnya")
+    services.report_dispatch(caller=cast.national.caller, report=report,
+                             agency="pemkot-surabaya.dpupr")
+    report.refresh_from_db()
+    assert report.is_public and "4441" not in report.public_body.replace(" ", "")
+    assert api.get("/reports", q="trotoar").json()["items"]  # the report is searchable
+    for words in ("4441", "2399", "0857"):
+        assert not api.get("/reports", q=words).json()["items"], words

@@ -151,3 +151,75 @@ def test_long_similar_text_gets_a_json_answer_not_414(api):
     assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_input"
     long = api.post("/reports/similar", {"text": "jalan rusak " * 500})
     assert long.status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["submitted", "confidential", "unknown"])
+def test_the_api_offers_the_check_past_the_limit_for_any_id_never_a_lockout(api, kind):
+    """A report the public cannot see (not yet dispatched, or confidential) once answered
+    404 past the limit, even to the right PIN: its reporter was locked out of the API."""
+    report, pin = submit(confidential=kind == "confidential")
+    tracking_id = "ZZZZZZZZZZ" if kind == "unknown" else report.tracking_id
+    codes = [api.get(f"/reports/{tracking_id}", pin="00000000").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+    answer = api.get(f"/reports/{tracking_id}", pin=pin).json()["error"]
+    assert answer["code"] == "challenge_required" and answer["challenge"]["salt"]
+    if kind != "unknown":
+        proof = challenge_solve(answer["challenge"])
+        solved = api.client.get(f"/api/v1/reports/{tracking_id}", HTTP_X_REPORT_PIN=pin,
+                                HTTP_X_ADUAN_PROOF=proof)
+        assert solved.status_code == 200
+
+
+def test_a_solution_is_not_accepted_again_in_the_next_window(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aduan.accounts import ratelimit
+
+    proof = challenge_solve(challenge_create())
+    assert challenge_verify(proof)
+    later = timezone.now() + timedelta(hours=1)  # the clock's window has turned over
+    monkeypatch.setattr(ratelimit.timezone, "now", lambda: later)
+    assert not challenge_verify(proof)
+
+
+def test_push_calls_without_credentials_answer_401_before_the_body_is_checked(api):
+    for path in ("/push/subscriptions", "/push/unsubscribe"):
+        assert api.post(path, raw="not json").status_code == 401
+        assert api.post(path, {}).status_code == 401
+
+
+def test_a_request_line_too_long_for_gunicorn_gets_the_json_error_shape():
+    import json
+    import socket
+
+    from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
+
+    from aduan.ops.workers import ThreadWorker, limit_answer
+    from aduan.reports.management.commands.serve import processes_for
+
+    [web] = processes_for("127.0.0.1", 8000, no_worker=True)
+    assert web[web.index("--worker-class") + 1].startswith("aduan.ops.workers.")
+    head, body = limit_answer(LimitRequestLine(9042, 8190)).split(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 414") and b"Content-Type: application/json" in head
+    assert json.loads(body)["error"]["code"] == "uri_too_long"
+    assert limit_answer(LimitRequestHeaders("too big")).startswith(b"HTTP/1.1 431")
+
+    class Log:
+        def info(self, *args):
+            pass
+
+    ours, theirs = socket.socketpair()
+    worker = ThreadWorker.__new__(ThreadWorker)
+    worker.log = Log()
+    worker.handle_error(None, ours, ("127.0.0.1", 1), LimitRequestLine(9042, 8190))
+    ours.close()
+    assert theirs.recv(4096).startswith(b"HTTP/1.1 414 URI Too Long\r\n")
+
+
+def test_a_reporters_own_list_of_reports_is_kept_out_of_caches(cast):
+    submit(user=cast.citizen.user, confidential=True)
+    client = Client()
+    client.force_login(cast.citizen.user)
+    assert client.get("/akun/laporan/")["Cache-Control"] == "no-store"

@@ -2,6 +2,8 @@
 decompression and page bombs are refused, phone cameras' MPO files are accepted."""
 
 import io
+import itertools
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -73,10 +75,12 @@ def test_pictures_inside_a_pdf_lose_exif_gps_artist_and_xmp():
     assert image.image.size == (120, 80)  # the picture itself is kept
 
 
-def _pdf_pages(n: int) -> bytes:
+def _pdf_pages(n: int, count: int | None = None) -> bytes:
     writer = PdfWriter()
     for _ in range(n):
         writer.add_blank_page(width=10, height=10)
+    if count is not None:  # a /Count that lies
+        writer._root_object["/Pages"][NameObject("/Count")] = NumberObject(count)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -86,6 +90,19 @@ def test_page_bombs_are_refused_and_fifty_pages_pass():
     attachments_prepare([Upload("ok.pdf", _pdf_pages(50))])
     with pytest.raises(InvalidInput, match="more than 50 pages"), translation.override("en"):
         attachments_prepare([Upload("bomb.pdf", _pdf_pages(51))])
+    with pytest.raises(InvalidInput, match="more than 50 pages"), translation.override("en"):
+        attachments_prepare([Upload("liar.pdf", _pdf_pages(400, count=1))])
+
+
+def test_the_cleaning_budget_is_shared_by_every_file_of_a_message(monkeypatch):
+    """Five PDFs that each fit the budget alone once took a request past the worker's
+    timeout together: the budget is per message, not per file."""
+    clock = itertools.count(step=2.0)  # every look at the clock is two seconds later
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
+    pdf = pdf_with_photo()
+    attachments_prepare([Upload("one.pdf", pdf)])
+    with pytest.raises(InvalidInput, match="too long"), translation.override("en"):
+        attachments_prepare([Upload(f"{n}.pdf", pdf) for n in range(5)])
 
 
 def _png(size, mode="1") -> bytes:

@@ -15,6 +15,7 @@ import hmac
 import json
 import secrets
 import time
+from datetime import UTC, datetime
 
 from django.conf import settings
 
@@ -67,7 +68,9 @@ def challenge_verify(payload: str, *, now: float | None = None) -> bool:
         return False
     if hashlib.sha256(f"{salt}{number}".encode()).hexdigest() != challenge:
         return False
-    return rate_hit("challenge_used", challenge)
+    # Counted in the window of the challenge's own expiry, not of the clock: a solution
+    # used just before and again just after a window boundary meets the same counter.
+    return rate_hit("challenge_used", challenge, now=datetime.fromtimestamp(expires, tz=UTC))
 
 
 def attempt_allowed(scopes: list[tuple[str, str]], proof: str = "") -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from aduan.accounts.audit import Action, audit_once_per
 from aduan.accounts.models import ApiToken, hash_token
 from aduan.accounts.ratelimit import client_key
-from aduan.errors import RateLimited, Unauthenticated
+from aduan.errors import Unauthenticated
 from aduan.partners.clients import client_authenticate, client_rate_check
 from aduan.partners.models import CLIENT_KEY_PREFIX
 from aduan.reports.access import report_get_for_caller
@@ -87,11 +87,9 @@ def resolve_caller(request: HttpRequest, tracking_id: str | None = None) -> Call
             pin_report_id = report_pin_check(tracking_id=tracking_id, pin=pin,
                                              client=client_key(request),
                                              proof=request.META.get(PROOF_HEADER, ""))
-        except (WrongPin, RateLimited) as exc:
+        except WrongPin:
             # A report the caller could not see without the PIN stays unknown (404).
             report_get_for_caller(caller_for_user(user), tracking_id)
-            if isinstance(exc, RateLimited):
-                raise
             raise Unauthenticated(_("The PIN does not match this report."),
                                   code="invalid_pin") from None
     caller = caller_for_user(user, pin_report_id=pin_report_id) if (user or pin_report_id) \

@@ -10,7 +10,7 @@ from aduan.push.services import push_subscribe, push_unsubscribe
 from aduan.push.vapid import vapid_public_key
 from aduan.reports.access import push_owner_for_caller
 
-from .auth import resolve_caller
+from .auth import credentials_present, resolve_caller
 from .schemas import Error, Strict
 
 router = Router(tags=["push"])
@@ -63,6 +63,7 @@ def public_key(request: HttpRequest):
 
 @router.post("/push/subscriptions", response={201: Subscribed, **ERRORS},
              openapi_extra={"security": [{"ReportPin": []}, {"BearerToken": []}]},
+             auth=credentials_present,
              summary="Register a device for a reporter's notifications")
 def subscribe(request: HttpRequest, payload: SubscriptionIn):
     owner = push_owner_for_caller(resolve_caller(request, payload.tracking_id),
@@ -75,6 +76,7 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
 
 @router.post("/push/unsubscribe", response={200: Removed, **ERRORS},
              openapi_extra={"security": [{"ReportPin": []}, {"BearerToken": []}]},
+             auth=credentials_present,
              summary="Stop a device's notifications")
 def unsubscribe(request: HttpRequest, payload: EndpointIn):
     owner = push_owner_for_caller(resolve_caller(request, payload.tracking_id),

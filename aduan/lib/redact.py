@@ -23,8 +23,11 @@ PLATE = "[NOPOL]"
 NAME = "[NAMA]"
 HANDLE = "[AKUN]"
 
-# Between digits people put spaces (often several), dots, hyphens, slashes or commas.
-_SEP = r"[ \t.\-/]{0,3}"
+# Between digits people put spaces (often several), dots, hyphens (or the en and em dashes a
+# phone's keyboard makes of them), slashes or underscores.
+_SEP = r"[ \t.\-/_\u2010-\u2015]{0,3}"
+# Characters that show as nothing: pasted text carries them, and they would split a number.
+_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
 _AT = r"(?:@|\s*[(\[{<]\s*(?:at|et|@)\s*[)\]}>]\s*|\s+(?:at|et)\s+)"
 _DOT = r"(?:\.|\s*[(\[{<]\s*(?:dot|titik)\s*[)\]}>]\s*|\s+(?:dot|titik)\s+)"
 _EMAIL_RE = re.compile(
@@ -42,6 +45,11 @@ _PHONE_RE = re.compile(
 # Long digit runs that look like a number written without its prefix (812-3456-7890).
 # No dots here: "850.000.000" is an amount of rupiah, not a phone.
 _BARE_MOBILE_RE = re.compile(r"(?<![\d.,])8[1-9]\d(?:[ \t\-/]{0,3}\d){6,9}(?![\d.,])")
+# A mobile number typed a digit or two at a time ("0 8 1 2 3 4 ...", "08 12 34 56 78 90").
+# No dots between the digits: "08.00 - 10.00 - 12.00" is a timetable.
+_SPACED_MOBILE_RE = re.compile(
+    r"(?<!\d)(?:\+\s*6\s*2|6\s*2|0)[ \t\-/_\u2010-\u2015]{0,3}8(?:[ \t\-/_\u2010-\u2015]{0,3}\d)"
+    r"{7,11}(?!\d)")
 # Social-media handles (@budi_s on X, Instagram, Telegram): personal data like a number.
 # Run after the e-mail patterns, so an address is one [EMAIL], not a name and an [AKUN].
 _HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
@@ -114,7 +122,7 @@ def redact(text: str, identity: Identity | None = None) -> str:
     if not text:
         return text
     # Full-width and other compatibility forms (０８１２, ＠) become plain characters first.
-    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
     if identity is not None:
         text = _own(text, identity)
     text = _EMAIL_RE.sub(EMAIL, text)
@@ -123,6 +131,7 @@ def redact(text: str, identity: Identity | None = None) -> str:
     text = _NIK_RE.sub(NIK, text)
     text = _PHONE_RE.sub(PHONE, text)
     text = _BARE_MOBILE_RE.sub(PHONE, text)
+    text = _SPACED_MOBILE_RE.sub(PHONE, text)
     return _PLATE_RE.sub(PLATE, text)
 
 
@@ -135,4 +144,4 @@ def redact_identity(text: str, identity: Identity) -> str:
     the rest of the text, other people's numbers included, stays for the staff)."""
     if not text:
         return text
-    return _own(unicodedata.normalize("NFKC", text), identity)
+    return _own(_INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text)), identity)

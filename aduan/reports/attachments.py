@@ -9,6 +9,7 @@ a worker seconds and hundreds of megabytes (decompression and page bombs).
 """
 
 import io
+import time
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -40,7 +41,8 @@ MAX_SIDE = 2560
 MAX_PIXELS = 40_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 MAX_PDF_PAGES = 50
-# Seconds one PDF may take to clean; beyond it the sender is asked for a smaller one.
+# Seconds all files of one message may take to clean, together: well inside the web
+# worker's 30 s timeout. Beyond it the sender is asked for fewer or smaller files.
 MAX_CLEAN_SECONDS = 10.0
 
 
@@ -109,10 +111,10 @@ def _clean_image(upload: Upload) -> Prepared:
     return Prepared(out.getvalue(), content_type, extension, image.width, image.height)
 
 
-def _clean_pdf(upload: Upload) -> Prepared:
+def _clean_pdf(upload: Upload, deadline: float) -> Prepared:
     try:
         data = pdf_clean(upload.data, max_pages=MAX_PDF_PAGES, max_pixels=MAX_PIXELS,
-                         max_seconds=MAX_CLEAN_SECONDS)
+                         deadline=deadline)
     except PdfRefused as exc:
         raise _refuse(upload, exc.reason) from None
     return Prepared(data, PDF_TYPE, ".pdf")
@@ -133,8 +135,14 @@ def attachments_prepare(uploads: list[Upload]) -> list[Prepared]:
         if upload.truncated or len(upload.data) > max_bytes:
             raise _refuse(upload, _("the file is larger than %(mb)d MB.")
                           % {"mb": max_bytes // (1024 * 1024)})
+    # One budget for the whole message: five slow files must not add up to a timeout.
+    deadline = time.monotonic() + MAX_CLEAN_SECONDS
+    for upload in uploads:
+        if time.monotonic() > deadline:
+            raise _refuse(upload, _("the files take too long to check; send fewer or smaller "
+                                    "files."))
         if upload.data.startswith(b"%PDF-"):
-            prepared.append(_clean_pdf(upload))
+            prepared.append(_clean_pdf(upload, deadline))
         else:
             prepared.append(_clean_image(upload))
     return prepared

@@ -56,10 +56,14 @@ def _check_images(page, max_pixels: int) -> None:
             del obj["/Metadata"]
 
 
+def _check_time(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise PdfRefused(_("the PDF takes too long to check; send fewer or smaller pages."))
+
+
 def _reencode_images(page, deadline: float) -> None:
     for image in page.images:
-        if time.monotonic() > deadline:
-            raise PdfRefused(_("the PDF takes too long to check; send fewer or smaller pages."))
+        _check_time(deadline)
         if image.indirect_reference is None:  # an inline picture: cannot be rewritten
             if any(marker in image.data for marker in _METADATA_MARKERS):
                 raise PdfRefused(_("the PDF contains a picture with metadata that cannot be "
@@ -72,18 +76,52 @@ def _reencode_images(page, deadline: float) -> None:
         image.replace(pixels, quality=85)
 
 
-def pdf_clean(data: bytes, *, max_pages: int, max_pixels: int, max_seconds: float) -> bytes:
-    """The cleaned PDF's bytes; raise ``PdfRefused`` with the reason otherwise."""
-    deadline = time.monotonic() + max_seconds
+def _too_many_pages(root, max_pages: int) -> bool:
+    """Whether the page tree holds more than ``max_pages`` pages, whatever ``/Count`` says.
+
+    Walked by hand and stopped at the cap: pypdf's page list would first resolve every
+    page of a 40,000-page file (seconds) before it could be counted.
+    """
+    pages, seen, stack = 0, set(), [root.get("/Pages")]
+    while stack:
+        ref = stack.pop()
+        key = getattr(ref, "idnum", None)
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        node = ref.get_object() if ref is not None else None
+        if not isinstance(node, DictionaryObject):
+            continue
+        if node.get("/Type") == "/Page" or "/Kids" not in node:
+            pages += 1
+            if pages > max_pages:
+                return True
+        else:
+            kids = node["/Kids"].get_object()
+            if len(kids) > max_pages:
+                return True
+            stack.extend(reversed(kids))
+    return False
+
+
+def pdf_clean(data: bytes, *, max_pages: int, max_pixels: int, deadline: float) -> bytes:
+    """The cleaned PDF's bytes; raise ``PdfRefused`` with the reason otherwise.
+
+    ``deadline`` (``time.monotonic()``) is shared by every file of one message, so five
+    slow files cannot add up to the web worker's timeout.
+    """
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise PdfRefused(_("password-protected PDFs are not accepted."))
-        declared = int(reader.trailer["/Root"]["/Pages"].get("/Count", 0))
-        if declared > max_pages or len(reader.pages) > max_pages:
+        root = reader.trailer["/Root"]
+        declared = int(root["/Pages"].get("/Count", 0))
+        if declared > max_pages or _too_many_pages(root, max_pages):
             raise PdfRefused(_("the PDF has more than %(n)d pages.") % {"n": max_pages})
         writer = PdfWriter()
         for page in reader.pages:
+            _check_time(deadline)
             _check_images(page, max_pixels)
             for key in _PAGE_KEYS:
                 if key in page:
@@ -91,6 +129,7 @@ def pdf_clean(data: bytes, *, max_pages: int, max_pixels: int, max_seconds: floa
             writer.add_page(page)
         for page in writer.pages:
             _reencode_images(page, deadline)
+        _check_time(deadline)
         # The replaced pictures' old objects must not be written out.
         writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()

@@ -18,7 +18,7 @@ from aduan.push.vapid import vapid_public_key
 from aduan.reports.callers import caller_for_user
 from aduan.reports.presenters import report_summary
 from aduan.reports.selectors import REPORTER_TABS, ReportFilters, report_list
-from aduan.web.helpers import add_domain_error, challenge_context, names_for
+from aduan.web.helpers import add_domain_error, challenge_context, names_for, no_store
 
 from ..forms import LoginForm, RegisterForm
 
@@ -105,9 +105,10 @@ def my_reports(request):
     except InvalidInput:
         return redirect(f"{request.path}?tab={tab}")
     rows = names_for([report_summary(r, full=True) for r in page])
-    return render(request, "portal/my_reports.html", {
+    # The reporter's own titles, confidential ones too: kept out of caches like a report page.
+    return no_store(render(request, "portal/my_reports.html", {
         "tab": tab, "tabs": list(TAB_LABELS.items()), "rows": rows,
-        "next_cursor": next_cursor, "push_key": vapid_public_key()})
+        "next_cursor": next_cursor, "push_key": vapid_public_key()}))
 
 
 def _challenge(request) -> dict:

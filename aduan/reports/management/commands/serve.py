@@ -36,6 +36,10 @@ def processes_for(host: str, port: int, *, no_worker: bool) -> list[list[str]]:
     commands = [[os.path.join(bindir, "gunicorn"), "aduan.wsgi:application",
                  "--bind", f"{host}:{port}", "--workers", str(web_workers()),
                  "--threads", str(web_threads()),
+                 # Aduan's subclasses: a too-long URL or too-large headers answer in the API's
+                 # JSON error shape instead of gunicorn's HTML page (aduan.ops.workers).
+                 "--worker-class", "aduan.ops.workers." + (
+                     "ThreadWorker" if web_threads() > 1 else "SyncWorker"),
                  "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
                  "--graceful-timeout", "20",
                  # The longest request line gunicorn takes: a GET with a long query then
