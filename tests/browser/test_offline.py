@@ -97,6 +97,14 @@ def test_a_report_written_offline_waits_then_is_sent_once(pages, tmp_path, figur
     with page.expect_navigation():
         page.click("#device-sent li button.primary")
     assert "Pohon tumbang menutup jalan" in page.content()
+    # Tracking without a connection: the report as last seen, and the tracking form.
+    seen = page.url
+    page.context.set_offline(True)
+    page.goto(seen)
+    assert "Pohon tumbang menutup jalan" in page.content()
+    page.goto("/lacak/")
+    assert page.locator("input[name=pin]").is_visible()
+    page.context.set_offline(False)
 
 
 def test_without_background_sync_the_page_sends_on_open(pages):
@@ -183,6 +191,13 @@ def test_a_logged_in_reporters_offline_report_is_in_the_account_on_every_device(
     laptop = pages.new("laptop", width=1280)
     _log_in(laptop)
     assert report.tracking_id in laptop.content()
+    phone.goto("/akun/laporan/")
+    assert report.tracking_id in phone.content()
     phone.goto("/laporan-saya/")
     phone.wait_for_selector("#device-sent li")
     assert report.tracking_id in phone.inner_text("#device-sent")
+    # "My reports" of the account without a connection: as last seen on this phone.
+    phone.context.set_offline(True)
+    phone.goto("/akun/laporan/")
+    assert report.tracking_id in phone.content() and "Tidak ada koneksi" not in phone.content()
+    phone.context.set_offline(False)
