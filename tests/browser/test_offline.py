@@ -170,6 +170,9 @@ def test_a_logged_in_reporters_offline_report_is_in_the_account_on_every_device(
     citizen = get_user_model().objects.create_user("warga", "warga@contoh.id", PASSWORD)
     phone = pages.new("phone")
     _log_in(phone)
+    # Installed while the account's page is open; the form then opens under the worker.
+    phone.wait_for_function("() => navigator.serviceWorker.ready.then(r => !!r.active)",
+                            timeout=20_000)
     phone.goto("/lapor/")
     wait_for_worker(phone)
     phone.context.set_offline(True)
