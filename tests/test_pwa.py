@@ -116,3 +116,71 @@ def test_a_reporter_account_registers_this_device_for_push(cast):
 def test_anonymous_visitors_cannot_register_account_push(db):
     answer = Client().post("/akun/notifikasi/", "{}", content_type="application/json")
     assert answer.status_code in (401, 403)
+
+
+def test_every_page_names_the_apple_touch_icon_at_the_size_ios_asks():
+    html = Client().get("/").content.decode()
+    href = re.search(r'<link rel="apple-touch-icon" href="([^"]+)"', html).group(1)
+    with Image.open(finders.find(href.removeprefix("/static/"))) as image:
+        # iOS scales the 180-px icon for the iPad's 152 and 167 px; no transparency allowed.
+        assert image.format == "PNG" and image.size == (180, 180) and image.mode == "RGB"
+    assert re.search(r'<link rel="icon" type="image/png" sizes="32x32"', html)
+
+
+QUEUED = {"kind": "complaint", "title": "Lampu jalan mati", "body": "Sudah dua minggu gelap.",
+          "category": "perhubungan", "province": "35", "regency": "35.78",
+          "district": "35.78.04", "_account": "1", "_send": "1"}
+
+
+def _csrf(client, account=True) -> str:
+    page = client.get("/lapor/").content.decode()
+    # The form tells the phone whether a report kept there belongs to an account.
+    assert ('name="_account" value="1"' in page) == account
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_a_report_kept_on_a_logged_in_reporters_phone_joins_the_account_once(cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aduan.reports.models import Attachment, Report
+    from webutil import photo_with_gps
+
+    client = Client(enforce_csrf_checks=True)
+    assert client.login(username="citizen", password=PASSWORD)
+    token = _csrf(client)
+    key = "9b1f0c7e-3a52-4c1d-9e1a-5d2b7c4e8f60"
+    photo = photo_with_gps().read()
+
+    def send(**extra):
+        return client.post("/lapor/antrian/", {
+            **QUEUED, "attachments": [SimpleUploadedFile("foto.jpg", photo, "image/jpeg")]},
+            HTTP_IDEMPOTENCY_KEY=key, **extra)
+
+    assert send().status_code == 403  # no CSRF token
+    first = send(HTTP_X_CSRFTOKEN=token)
+    assert first.status_code == 201, first.content
+    report = Report.objects.get()
+    assert report.reporter == cast.citizen.user and first.json()["pin"]
+    assert Attachment.objects.filter(report=report).count() == 1
+    # Background Sync and the page at once, or a retry: the first answer, stored once.
+    again = send(HTTP_X_CSRFTOKEN=token)
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json()["tracking_id"] == report.tracking_id and Report.objects.count() == 1
+    assert report.tracking_id in client.get("/akun/laporan/?tab=belum").content.decode()
+
+
+def test_a_kept_report_the_portal_refuses_says_why_and_anonymous_is_sent_to_the_api(cast):
+    client = Client(enforce_csrf_checks=True)
+    anonymous = Client(enforce_csrf_checks=True)
+    token = _csrf(anonymous, account=False)
+    refused = anonymous.post("/lapor/antrian/", QUEUED, HTTP_X_CSRFTOKEN=token,
+                             HTTP_IDEMPOTENCY_KEY="0" * 32)
+    assert refused.status_code == 401  # the phone sends it through the API instead
+    assert client.login(username="citizen", password=PASSWORD)
+    token = _csrf(client)
+    no_key = client.post("/lapor/antrian/", QUEUED, HTTP_X_CSRFTOKEN=token)
+    assert no_key.status_code == 422
+    assert no_key.json()["error"]["code"] == "invalid_idempotency_key"
+    untitled = client.post("/lapor/antrian/", {**QUEUED, "title": ""}, HTTP_X_CSRFTOKEN=token,
+                           HTTP_IDEMPOTENCY_KEY="1" * 32)
+    assert untitled.status_code == 422 and untitled.json()["error"]["message"]

@@ -21,6 +21,7 @@ from aduan.partners.idempotency import (
     idempotency_release,
     request_fingerprint,
 )
+from aduan.web.fingerprint import request_content
 
 from .errors import domain_error
 
@@ -41,29 +42,6 @@ def _scope(request: HttpRequest) -> str:
     return "anon"
 
 
-def _content(request: HttpRequest) -> bytes:
-    """What the fingerprint covers: the raw body, or for a multipart upload its parts.
-
-    A browser picks a new multipart boundary on every send, so a retried upload
-    never repeats its bytes, only its parts; and files, unlike a body read whole,
-    do not count against DATA_UPLOAD_MAX_MEMORY_SIZE.
-    """
-    if request.content_type != "multipart/form-data":
-        return request.body
-    digest = hashlib.sha256()
-    for name in sorted(request.POST):
-        for value in request.POST.getlist(name):
-            digest.update(f"{name}={value}\0".encode())
-    for name in sorted(request.FILES):
-        for upload in request.FILES.getlist(name):
-            part = hashlib.sha256()
-            for chunk in upload.chunks():
-                part.update(chunk)
-            upload.seek(0)
-            digest.update(f"{name}:{upload.name}:{part.hexdigest()}\0".encode())
-    return digest.digest()
-
-
 def _replay(replay: Replay) -> HttpResponse:
     response = HttpResponse(replay.body, status=replay.status, content_type=replay.content_type)
     response[REPLAYED] = "true"
@@ -80,7 +58,7 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         try:
             key = idempotency_key_check(raw_key)
-            body = _content(request)
+            body = request_content(request)
         except DomainError as exc:
             return domain_error(request, exc)
         except (RequestDataTooBig, MultiPartParserError):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, app, data, password, public, reporter, submit
+from .views import accounts, app, data, password, public, queued, reporter, submit
 
 app_name = "portal"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("laporan-saya/", app.device_reports, name="device_reports"),
     path("akun/notifikasi/", app.account_push, name="account_push"),
     path("lapor/", submit.report_new, name="report_new"),
+    path("lapor/antrian/", queued.queued_report, name="queued_report"),
     path("lapor/terkirim/", submit.receipt, name="receipt"),
     path("lapor/terkirim/bukti.txt", submit.receipt_text, name="receipt_text"),
     path("lacak/", submit.track, name="track"),

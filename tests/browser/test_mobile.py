@@ -1,4 +1,5 @@
-"""The portal as an installed app on a weak connection, and the back office on a phone.
+"""The portal as an installable app (install criteria, audits, byte budgets), and the back
+office on a phone under a slow network. Offline reports: test_offline.py.
 
 Offline and slow networks are emulated through the DevTools protocol (Playwright's
 ``set_offline`` sends Network.emulateNetworkConditions to the page and to the service
@@ -10,13 +11,25 @@ import json
 import threading
 
 import pytest
-from conftest import PASSWORD, _member
-from PIL import Image, ImageChops, ImageFilter
+from conftest import _member
+from PIL import Image
 
+from aduan.accounts.services import staff_add
 from aduan.agencies.models import Agency, Role
 from aduan.reports import services
+from aduan.reports.callers import caller_for_user
 from aduan.reports.models import Attachment, Report, ReportEvent
+from aduan.reports.selectors import queues_for
 
+from .audit import (
+    OBSERVERS,
+    performance,
+    performance_line,
+    pwa_audits,
+    pwa_line,
+    throttle_like_lighthouse,
+    unthrottle,
+)
 from .conftest import Pages, check_a11y
 from .test_journeys import act, staff_login
 
@@ -26,6 +39,11 @@ KB = 1024
 # WebPageTest's "3G Slow": 400 ms round trip, 400 kbit/s each way.
 SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400 * 1000 / 8,
            "uploadThroughput": 400 * 1000 / 8}
+# Chromium DevTools' own "Slow 3G" (now "3G"): 2 s added to every request, so no page that
+# needs one request can load under 1 s with it; printed beside the figure above.
+CHROMIUM_SLOW_3G = {"offline": False, "latency": 400 * 5,
+                    "downloadThroughput": 500 * 1000 / 8 * 0.8,
+                    "uploadThroughput": 500 * 1000 / 8 * 0.8}
 
 
 @pytest.fixture
@@ -108,45 +126,17 @@ class Traffic:
         return [url for url in self.urls if not url.startswith((self.origin, "data:", "blob:"))]
 
 
-def first_visit(pages, path):
-    page = pages.new(f"first{path.replace('/', '-')}")
-    traffic = Traffic(page.context, pages.base_url)
-    page.goto(path, wait_until="networkidle")
-    wait_for_worker(page)
-    page.wait_for_load_state("networkidle")
-    return page, traffic
-
-
-def test_install_criteria_manifest_and_metrics(pages):
+def test_install_criteria_and_the_pwa_audits(pages, figure):
     page = pages.new("install")
     page.goto("/", wait_until="networkidle")
     wait_for_worker(page)
     cdp = page.context.new_cdp_session(page)
-    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
-    manifest = cdp.send("Page.getAppManifest")
-    print(f"\ninstallability errors: {errors}; manifest {manifest['url']} "
-          f"errors: {manifest['errors']}")
-    # Playwright's contexts are incognito profiles, where Chromium never offers to install;
-    # every criterion of the site itself (manifest, icons, worker, scope) must pass.
-    assert [e for e in errors if e["errorId"] != "in-incognito"] == []
-    assert manifest["errors"] == []
-    parsed = json.loads(manifest["data"])
+    audits = pwa_audits(page, cdp)
+    figure(pwa_line(audits))
+    assert all(audits.values()), audits
+    parsed = json.loads(cdp.send("Page.getAppManifest")["data"])
     assert parsed["short_name"] == "Aduan"
-    # Performance figures of the first visit (Chromium's own, like Lighthouse's metrics).
-    timing = page.evaluate("""() => {
-        const nav = performance.getEntriesByType('navigation')[0];
-        const paint = Object.fromEntries(performance.getEntriesByType('paint')
-            .map(p => [p.name, Math.round(p.startTime)]));
-        return {ttfb: Math.round(nav.responseStart), dcl: Math.round(nav.domContentLoadedEventEnd),
-                load: Math.round(nav.loadEventEnd), fcp: paint['first-contentful-paint'],
-                transfer: nav.transferSize};
-    }""")
-    cdp.send("Performance.enable")
-    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-    print(f"metrics /: TTFB {timing['ttfb']} ms, FCP {timing['fcp']} ms, DCL {timing['dcl']} ms, "
-          f"load {timing['load']} ms, HTML {timing['transfer']} B, "
-          f"JS heap {metrics['JSHeapUsedSize'] / KB:.0f} KB, nodes {metrics['Nodes']:.0f}")
-    # Offline, the app still opens and shows its offline page for what it never saw.
+    # Offline, the app still opens the form and shows its offline page for what it never saw.
     page.context.set_offline(True)
     page.goto("/lapor/")
     assert page.locator("#id_title").is_visible()
@@ -156,88 +146,40 @@ def test_install_criteria_manifest_and_metrics(pages):
     page.context.set_offline(False)
 
 
+def _warm(served, path):
+    """One request before measuring: a server in service is warm (templates, caches)."""
+    from urllib.request import urlopen
+
+    with urlopen(served.base_url + path) as answer:
+        answer.read()
+
+
 @pytest.mark.parametrize("path", ["/", "/lapor/"])
-def test_budgets_first_and_repeat_visit_and_no_third_party(served, path):
+def test_budgets_first_and_repeat_visit_and_no_third_party(served, path, figure):
+    _warm(served, path)
     before = served.bytes_sent.total
-    page, traffic = first_visit(served, path)
+    page = served.new(f"first{path.replace('/', '-')}")
+    traffic = Traffic(page.context, served.base_url)
+    page.add_init_script(OBSERVERS)
+    cdp = page.context.new_cdp_session(page)
+    throttle_like_lighthouse(cdp)
+    page.goto(path, wait_until="load")
+    figure(performance_line(path, performance(page)))
+    unthrottle(cdp)
+    wait_for_worker(page)
+    page.wait_for_load_state("networkidle")
     first = served.bytes_sent.total - before
-    print(f"\nfirst visit {path}: {first / KB:.1f} KB sent by the server (compressed, with the "
-          f"service worker's precache), {len(traffic.urls)} requests")
+    figure(f"first visit {path}: {first / KB:.1f} KB sent by the server (compressed, with the "
+           f"service worker's precache), {len(traffic.urls)} requests")
     assert first <= 150 * KB
     assert traffic.foreign() == []
     before = served.bytes_sent.total
     page.goto(path, wait_until="networkidle")
     repeat = served.bytes_sent.total - before
-    print(f"repeat visit {path}: {repeat / KB:.1f} KB sent by the server "
-          f"(the page itself; everything else from the service worker's cache)")
+    figure(f"repeat visit {path}: {repeat / KB:.1f} KB sent by the server "
+           f"(the page itself; everything else from the service worker's cache)")
     assert repeat <= 20 * KB
     assert traffic.foreign() == []
-
-
-def big_photo(path, seed):
-    """A 12-megapixel camera-like photo: smooth light with fine grain (not pure noise)."""
-    grain = Image.effect_noise((4000, 3000), 30).filter(ImageFilter.GaussianBlur(1.5))
-    light = Image.linear_gradient("L").resize((4000, 3000))
-    red = ImageChops.add(light, grain, scale=2.0, offset=seed * 20)
-    image = Image.merge("RGB", [red, ImageChops.multiply(light, grain), grain.point(
-        lambda v: (v + 40 * seed) % 256)])
-    image.save(path, "JPEG", quality=92)
-    return path
-
-
-def test_a_report_written_offline_waits_then_is_sent_once(pages, tmp_path):
-    photos = [str(big_photo(tmp_path / f"foto{i}.jpg", i)) for i in range(3)]
-    page = pages.new("offline")
-    page.goto("/lapor/")
-    wait_for_worker(page)
-    page.context.set_offline(True)
-    page.fill("#id_title", "Pohon tumbang menutup jalan")
-    page.fill("#id_body", "Pohon besar tumbang di depan sekolah, jalan tertutup.")
-    page.fill("#id_address", "Jl. Kenanga 12, Rungkut")
-    page.set_input_files("#id_attachments", photos)
-    page.wait_for_function("() => !!document.querySelector('#id_attachments').dataset.ready")
-    sizes = page.evaluate("""() => Array.from(document.querySelector('#id_attachments').files)
-        .map(f => f.size)""")
-    dims = page.evaluate("""() => Promise.all(Array.from(
-        document.querySelector('#id_attachments').files).map(f => createImageBitmap(f)
-        .then(b => Math.max(b.width, b.height))))""")
-    original = sum((tmp_path / f"foto{i}.jpg").stat().st_size for i in range(3))
-    print(f"\nthree photos: {original / KB:.0f} KB chosen, {sum(sizes) / KB:.0f} KB to send, "
-          f"longest sides {dims}")
-    assert sum(sizes) < 1024 * KB and max(dims) == 1600
-    with page.expect_navigation():
-        page.click("button[name=_send]")
-    page.wait_for_url("**/laporan-saya/?antrian=1")
-    page.wait_for_selector("#device-waiting li")
-    assert "Menunggu dikirim" in page.inner_text("#device-waiting")
-    check_a11y(page, "device reports, waiting")
-    assert not Report.objects.exists()
-    page.evaluate("() => AduanQueue.waiting().then(items => { window.kept = items[0]; })")
-    page.context.set_offline(False)
-    # The connection is back: Background Sync (or this page, a few seconds on) sends it.
-    page.wait_for_selector("#device-sent li", timeout=20_000)
-    assert page.locator("#device-waiting li").count() == 0
-    report = Report.objects.get()
-    assert report.title == "Pohon tumbang menutup jalan"
-    assert Attachment.objects.filter(report=report).count() == 3
-    # The same waiting report sent again (another tab, a late sync): stored once.
-    again = page.evaluate("""() => {
-        const data = new FormData();
-        data.append('report', JSON.stringify(window.kept.report));
-        window.kept.photos.forEach(p => data.append('attachments', p.blob, p.name));
-        return fetch('/api/v1/reports/upload', {method: 'POST', body: data,
-            headers: {'Idempotency-Key': window.kept.key}})
-          .then(r => r.json().then(j => [r.status, r.headers.get('Idempotent-Replayed'), j]));
-    }""")
-    assert again[0] == 201 and again[1] == "true" and again[2]["tracking_id"] == report.tracking_id
-    assert Report.objects.count() == 1
-    # One tap opens the report with the PIN kept on the phone.
-    with page.expect_navigation():
-        page.click("#device-sent li button.primary")
-    assert "Pohon tumbang menutup jalan" in page.content()
-    page.goto("/laporan-saya/")
-    page.wait_for_selector("#device-sent li")
-    check_a11y(page, "device reports")
 
 
 def _held_reports(national, n):
@@ -256,10 +198,43 @@ def _photo_file(tmp_path):
     return str(path)
 
 
-def test_back_office_on_a_phone_under_slow_3g(served, tmp_path):
+def _queue_load(page, queue) -> int:
+    page.goto(f"/kantor/antrian/{queue}/")
+    return page.evaluate("() => Math.round(performance.getEntriesByType('navigation')[0]"
+                         ".loadEventEnd)")
+
+
+def _every_action_fits(page):
+    """Every action panel of the report page open at once: nothing wider than the phone,
+    every field and button inside it."""
+    page.evaluate("() => document.querySelectorAll('details.action').forEach(d => d.open = true)")
+    outside = page.evaluate("""() => Array.from(document.querySelectorAll(
+        'details.action input:not([type=hidden]), details.action select, '
+        + 'details.action textarea, details.action button')).filter(e => {
+          const box = e.getBoundingClientRect();
+          return box.width > 0 && (box.left < 0 || box.right > 360); })
+        .map(e => e.closest('details').id + ' ' + (e.name || e.textContent.trim()))""")
+    actions = page.evaluate("() => Array.from(document.querySelectorAll('details.action'))"
+                            ".map(d => d.id)")
+    assert actions and not outside, outside
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    page.evaluate("() => document.querySelectorAll('details.action').forEach("
+                  "(d, i) => d.open = i === 0)")
+    return actions
+
+
+def test_back_office_on_a_phone_under_slow_3g(served, tmp_path, figure):
     national = _member("national", "kemenpanrb", Role.NATIONAL_ADMIN)
-    _member("admin_a", "pemkot-surabaya", Role.AGENCY_ADMIN)
+    admin = _member("admin_a", "pemkot-surabaya", Role.AGENCY_ADMIN)
+    # Also the agency's liaison: every queue there is, on one phone.
+    staff_add(username="admin_a", agency_code="pemkot-surabaya", role=Role.LIAISON,
+              password=None)
     report = _held_reports(national, 25)
+    services.report_submit(data=services.NewReport(
+        kind="complaint", title="Trotoar rusak", body="Berlubang.", category="jalan_drainase",
+        region_code="35.78.02"))
+    queues = queues_for(caller_for_user(admin.user))
+    assert {"verify", "signoff", "held", "overdue", "waiting", "responded"} <= set(queues)
     third_party = []
     # No request interception here: Playwright would turn the browser's HTTP cache off.
     page = served.new("admin_a", intercept=False)
@@ -268,18 +243,20 @@ def test_back_office_on_a_phone_under_slow_3g(served, tmp_path):
     staff_login(page, "admin_a")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
+    for label, conditions in (("slow 3G (WebPageTest: 400 ms RTT, 400 kbit/s)", SLOW_3G),
+                              ("Chromium's 'Slow 3G' preset (2000 ms latency, 400 kbit/s)",
+                               CHROMIUM_SLOW_3G)):
+        cdp.send("Network.emulateNetworkConditions", conditions)
+        for queue in queues:
+            loaded = _queue_load(page, queue)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            figure(f"queue {queue} on {label}: loaded in {loaded} ms, {width} px wide")
+            assert width <= 360 and not third_party
     cdp.send("Network.emulateNetworkConditions", SLOW_3G)
-    for queue in ("held", "overdue", "waiting", "responded"):
-        page.goto(f"/kantor/antrian/{queue}/")
-        loaded = page.evaluate("() => Math.round(performance.getEntriesByType('navigation')[0]"
-                               ".loadEventEnd)")
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        print(f"\nqueue {queue} on slow 3G (400 ms RTT, 400 kbit/s): loaded in {loaded} ms, "
-              f"{width} px wide")
-        assert width <= 360 and not third_party
     page.goto(f"/kantor/laporan/{report.tracking_id}/")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    figure(f"report page actions at 360 px: {', '.join(_every_action_fits(page))}")
     act(page, "accept")
+    _every_action_fits(page)
     panel = page.locator("#act-respond")
     if panel.get_attribute("open") is None:
         panel.locator("summary").click()

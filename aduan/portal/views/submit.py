@@ -41,7 +41,7 @@ def _initial(user) -> dict:
             "reporter_phone": getattr(user, "phone", "")}
 
 
-def _new_report(form: ReportForm, region_code: str) -> services.NewReport:
+def new_report_of(form: ReportForm, region_code: str) -> services.NewReport:
     data = form.cleaned_data
     return services.NewReport(
         kind=data["kind"], title=data["title"], body=data["body"],
@@ -56,7 +56,7 @@ def _new_report(form: ReportForm, region_code: str) -> services.NewReport:
 def _submit(request, form: ReportForm, picker) -> HttpResponse | None:
     try:
         prepared = uploads_from(form.cleaned_data["attachments"])
-        report, pin = report_intake(data=_new_report(form, picker.code),
+        report, pin = report_intake(data=new_report_of(form, picker.code),
                                     user=request.user, attachments=prepared,
                                     client=client_key(request),
                                     proof=request.POST.get("proof", ""))

@@ -139,7 +139,8 @@
       lists[1].sort(function (a, b) { return (b.created || "").localeCompare(a.created || ""); })
         .forEach(function (item) {
           sent.appendChild(row(item.title || item.tracking_id,
-                               device.dataset.trackingLabel + " " + item.tracking_id,
+                               device.dataset.trackingLabel + " " + item.tracking_id + " · " +
+                               device.dataset.pinLabel + " " + item.pin,
                                [openForm(item), forgetButton("receipts", item.tracking_id)]));
         });
       document.getElementById("device-waiting-box").hidden = !lists[0].length;

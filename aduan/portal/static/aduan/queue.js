@@ -8,6 +8,7 @@
   var OUTBOX = "outbox";
   var RECEIPTS = "receipts";
   var ENDPOINT = "/api/v1/reports/upload";
+  var PORTAL_ENDPOINT = "/lapor/antrian/";
   var LEVELS = ["village", "district", "regency", "province"];
 
   function open() {
@@ -65,8 +66,20 @@
     var photos = form.getAll("attachments").filter(function (file) {
       return file && file.size > 0;
     }).map(function (file) { return {name: file.name, type: file.type, blob: file}; });
-    return {key: uuid(), report: report, photos: photos, created: new Date().toISOString(),
-            error: ""};
+    var item = {key: uuid(), report: report, photos: photos, created: new Date().toISOString(),
+                error: ""};
+    // A logged-in reporter: the form's own fields go to the portal with the session, so the
+    // report joins the account (the API takes no browser sessions).
+    if (form.get("_account") === "1") {
+      item.csrf = text("csrfmiddlewaretoken");
+      item.fields = [];
+      form.forEach(function (value, name) {
+        if (typeof value === "string" && name !== "csrfmiddlewaretoken") {
+          item.fields.push([name, value]);
+        }
+      });
+    }
+    return item;
   }
 
   function keep(item) {
@@ -77,7 +90,11 @@
 
   function body(item) {
     var data = new FormData();
-    data.append("report", JSON.stringify(item.report));
+    if (item.fields) {
+      item.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
+    } else {
+      data.append("report", JSON.stringify(item.report));
+    }
     item.photos.forEach(function (photo) { data.append("attachments", photo.blob, photo.name); });
     return data;
   }
@@ -93,6 +110,12 @@
         }).then(function () { return "sent"; });
       });
     }
+    // Logged out (or a new session) since it was written: send it without the account.
+    if (item.fields && (response.status === 401 || response.status === 403)) {
+      delete item.fields;
+      delete item.csrf;
+      return keep(item).then(function () { return send(item); });
+    }
     // Busy with the same key, rate-limited or a server fault: try again later.
     if (response.status === 409 || response.status === 429 || response.status >= 500) {
       return "waiting";
@@ -104,8 +127,11 @@
   }
 
   function send(item) {
-    return fetch(ENDPOINT, {method: "POST", body: body(item), credentials: "omit",
-                            headers: {"Idempotency-Key": item.key, "Accept-Language": "id"}})
+    var headers = {"Idempotency-Key": item.key, "Accept-Language": "id"};
+    if (item.fields) { headers["X-CSRFToken"] = item.csrf; }
+    return fetch(item.fields ? PORTAL_ENDPOINT : ENDPOINT, {
+      method: "POST", body: body(item), headers: headers,
+      credentials: item.fields ? "same-origin" : "omit"})
       .then(function (response) { return settle(item, response); },
             function () { return "waiting"; });
   }
