@@ -67,8 +67,17 @@ def stream_register(stream: Stream) -> None:
 
 
 def _head_locked(stream: Stream, *, skip_locked: bool = False, heads=ChainHead):
-    heads.objects.get_or_create(stream=stream.name, defaults={"head_hash": GENESIS})
-    return heads.objects.select_for_update(skip_locked=skip_locked).filter(pk=stream.name).first()
+    """The stream's head row, locked (None if ``skip_locked`` and another holds it).
+
+    The row exists after a stream's first seal, so the lock is tried first: one query
+    per seal (every submission seals after its commit), the creation only when missing.
+    """
+    locked = heads.objects.select_for_update(skip_locked=skip_locked).filter(pk=stream.name)
+    head = locked.first()
+    if head is None and not heads.objects.filter(pk=stream.name).exists():
+        heads.objects.get_or_create(stream=stream.name, defaults={"head_hash": GENESIS})
+        head = locked.first()
+    return head
 
 
 def _seal_batch(stream: Stream, head, after: int = 0) -> int:

@@ -13,6 +13,7 @@ import json
 import time
 from collections import defaultdict
 
+from django.db import connection
 from django.utils import timezone
 
 from aduan.channels.models import OutboundChannel, OutboundMessage
@@ -52,8 +53,19 @@ def _concerns(endpoint: WebhookEndpoint, event: ReportEvent, submitter: int | No
     return kind in _HELD and holder is not None and holder.path.startswith(path)
 
 
+def _any_endpoint_listening() -> bool:
+    """Whether any endpoint is unpaused: one bare statement, since most event writes (every
+    submission) find none, and building the ORM's joined query cost more than running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {WebhookEndpoint._meta.db_table} "
+                       "WHERE paused_at IS NULL LIMIT 1")
+        return cursor.fetchone() is not None
+
+
 def webhooks_queue(event_ids) -> int:
     """Queue one delivery per (event, endpoint it concerns); return how many."""
+    if not _any_endpoint_listening():
+        return 0
     endpoints = list(WebhookEndpoint.objects.filter(paused_at__isnull=True,
                                                     client__revoked_at__isnull=True)
                      .select_related("client__agency"))

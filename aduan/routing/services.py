@@ -21,7 +21,9 @@ from .training import report_text
 
 logger = logging.getLogger(__name__)
 
-PENDING_BATCH = 200
+# Reports per routing batch: one classifier call and a fixed handful of statements each
+# (the dispatch's writes are linear in the batch), so a backlog drains in few batches.
+PENDING_BATCH = 500
 # Reports older than this without a suggestion were left to people on purpose (routing off,
 # a failure): the sweep does not reach back further.
 PENDING_WINDOW = timedelta(days=2)

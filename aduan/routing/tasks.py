@@ -18,9 +18,12 @@ from .services import PENDING_BATCH, route_pending, route_pending_exists
 
 KICK_EVERY = 1.0
 _kicks = Throttle(KICK_EVERY)
+# Routing runs before the other tasks that are due (the outbox's deliveries above all):
+# it is what a waiting report's dispatch, deadlines and messages wait for.
+PRIORITY = 10
 
 
-@task()
+@task(priority=PRIORITY)
 def route_new_reports() -> int:
     """Route waiting reports; run again shortly while there is traffic."""
     routed = route_pending()

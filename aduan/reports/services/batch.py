@@ -17,6 +17,7 @@ from django.utils import timezone
 from aduan.agencies.models import Agency, Category
 from aduan.deadlines.services import apply_deadlines, recomputed_deadlines
 from aduan.errors import DomainError
+from aduan.lib.bulkupdate import rows_update
 
 from .. import events, notifications
 from ..models import Report, ReportAccess, ReportEvent, Visibility
@@ -100,7 +101,7 @@ def reports_dispatch_as_system(items: list[SystemDispatch]) -> dict[int, str]:
 def _write(moved: list[Report], new_events: list[ReportEvent], now: datetime) -> None:
     if not moved:
         return
-    Report.objects.bulk_update(moved, _FIELDS, batch_size=500)
+    rows_update(moved, _FIELDS)
     ReportAccess.objects.bulk_create(
         [ReportAccess(report=report, agency_id=code, granted_at=now)
          for report in moved for code in report.holder.ancestor_codes],

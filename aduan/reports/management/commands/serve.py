@@ -20,6 +20,11 @@ from django.core.management.base import BaseCommand
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 
+# How long the worker sleeps when no task is due: a routing sweep queued to start a moment
+# later waits at most this long past its start (one indexed query per look while idle).
+WORKER_POLL_SECONDS = 0.25
+
+
 def web_workers() -> int:
     return int(os.environ.get("ADUAN_WEB_WORKERS") or min(2 * (os.cpu_count() or 1) + 1, 9))
 
@@ -46,7 +51,8 @@ def processes_for(host: str, port: int, *, no_worker: bool) -> list[list[str]]:
                  # reaches Aduan, which answers in its JSON shape instead of HTML 414.
                  "--limit-request-line", "8190"]]
     if not no_worker:
-        commands.append([os.path.join(bindir, "aduan"), "worker", "--interval", "1"])
+        commands.append([os.path.join(bindir, "aduan"), "worker", "--interval",
+                         str(WORKER_POLL_SECONDS)])
     mail = settings.CHANNEL_DOORS["email"]["LISTEN"]
     if mail:  # the e-mail door's SMTP listener (ADUAN_MAIL_LISTEN), off by default
         commands.append([os.path.join(bindir, "aduan"), "mail", "serve", "--listen", mail])
