@@ -14,6 +14,7 @@ the reference data, then:
    report at once), the rest are commands or questions.
 
     python bench/channels.py [--n 2000] [--c 16] [--db postgres,sqlite] [--workers W] [--threads T]
+    python bench/channels.py --client wrk [--seconds 10] [--n 20000] ...  (wrk: Debian package)
     python bench/channels.py --queries [--n 300] [--db sqlite,postgres]
     python bench/channels.py --ceiling [--n 2000] [--c 16] [--threads T]
     python bench/channels.py --profile ack|worker [--n 500] [--db sqlite]
@@ -31,7 +32,8 @@ Figures (2 CPUs shared, 2026-12-03; docs/adr/0014-channels-listener.md has the t
 the "before"): ``--n 1000 --c 16 --threads 4`` SQLite 590 acks/s and 117 messages/s,
 PostgreSQL 407 acks/s and 56 messages/s; ``--ceiling`` bare WSGI 897/s, trivial view 404/s
 (full stack) and 830/s (``/channels/``). The issue's aims (1,000 acks/s, 300 messages/s)
-are not reached.
+are not reached with that client. ``--client wrk`` (2026-12-04, quiet machine, 4x2): SQLite
+1,327 acks/s, PostgreSQL 921-1,064; the worker still 77-156 messages/s.
 
 ADUAN_BENCH_PG (server URL) and ADUAN_BENCH_DB (database name, dropped and recreated) say
 where the PostgreSQL run goes.
