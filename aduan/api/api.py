@@ -11,6 +11,7 @@ from aduan.errors import DomainError
 
 from . import changes, errors, idempotency
 from .changes import router as changes_router
+from .opendata import router as opendata_router
 from .privacy import router as privacy_router
 from .push import router as push_router
 from .reference import router as reference_router
@@ -61,6 +62,7 @@ api.add_router("", uploads_router)
 api.add_router("", reports_router)
 api.add_router("", reference_router)
 api.add_router("", stats_router)
+api.add_router("", opendata_router)
 api.add_router("", push_router)
 api.add_router("", changes_router)
 api.add_router("", privacy_router)
