@@ -234,3 +234,43 @@ def test_a_repeated_external_id_returns_the_first_request(client):
     definition = client.get(f"{BASE}/services/kesehatan.json").json()
     external = next(a for a in definition["attributes"] if a["code"] == "external_id")
     assert external["datatype"] == "string" and "values" not in external
+
+
+def test_the_default_window_is_the_last_90_days_and_at_most_1000_are_listed(
+        client, cast, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aduan.open311 import reading
+
+    recent, older, oldest = (_published(cast) for _ in range(3))
+    Report.objects.filter(pk=oldest.pk).update(received_at=timezone.now() - timedelta(days=91))
+    listed = [row["service_request_id"] for row in client.get(f"{BASE}/requests.json").json()]
+    assert listed == [older.tracking_id, recent.tracking_id]  # newest first, 91 days out
+    start = (timezone.now() - timedelta(days=120)).isoformat()
+    end = (timezone.now() - timedelta(days=60)).isoformat()
+    span = client.get(f"{BASE}/requests.json", {"start_date": start, "end_date": end}).json()
+    assert [row["service_request_id"] for row in span] == [oldest.tracking_id]
+    # The cap (1,000) is applied in the query, newest first, in both formats.
+    monkeypatch.setattr(reading, "LIMIT", 1)
+    assert [row["service_request_id"] for row in
+            client.get(f"{BASE}/requests.json").json()] == [older.tracking_id]
+    assert len(_xml(client.get(f"{BASE}/requests.xml")).findall("request")) == 1
+    assert len(client.get(f"{BASE}/servicerequestupdates.json").json()) == 1
+    assert reading.WINDOW == timedelta(days=90)
+
+
+def test_a_clients_reads_are_audited_under_its_name(client, cast):
+    from aduan.accounts.models import AuditEntry
+
+    key = _key()
+    assert client.get(f"{BASE}/services.json", {"api_key": key}).status_code == 200
+    assert client.get(f"{BASE}/requests/TIDAKADA.xml", {"api_key": key}).status_code == 404
+    # A wrong key on a read gives nothing and is ignored, as the spec's public reads are.
+    assert client.get(f"{BASE}/services.json", {"api_key": "adc_salah"}).status_code == 200
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.CLIENT_CALL).order_by("pk")
+    assert [(e.detail["client"], e.detail["method"], e.detail["status"], e.target)
+            for e in entries] == [("Aplikasi Kota", "GET", 200, "/open311/v2/services.json"),
+                                  ("Aplikasi Kota", "GET", 404,
+                                   "/open311/v2/requests/TIDAKADA.xml")]
