@@ -274,3 +274,34 @@ def test_a_clients_reads_are_audited_under_its_name(client, cast):
             for e in entries] == [("Aplikasi Kota", "GET", 200, "/open311/v2/services.json"),
                                   ("Aplikasi Kota", "GET", 404,
                                    "/open311/v2/requests/TIDAKADA.xml")]
+
+
+def test_every_resource_is_in_the_openapi_document_in_both_formats():
+    import json
+    import re
+
+    from aduan.api.management.commands.openapi import openapi_document
+    from aduan.open311.urls import urlpatterns
+
+    document = json.loads(openapi_document())
+    documented = {(path, method) for path, item in document["paths"].items()
+                  if path.startswith(BASE) for method in item}
+    routed = set()
+    for pattern in urlpatterns:
+        if not pattern.name:
+            continue  # the catch-all 404
+        # ^services/(?P<code>...)\.(?P<fmt>[a-z]+)$  ->  services/{code}
+        path = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", str(pattern.pattern))
+        path = path.removeprefix("^").removesuffix(r"\.{fmt}$")
+        methods = ("get", "post") if pattern.name == "open311-requests" else ("get",)
+        routed |= {(f"{BASE}/{path}.{fmt}", method) for fmt in ("json", "xml")
+                   for method in methods}
+    assert documented == routed
+    post = document["paths"][f"{BASE}/requests.xml"]["post"]
+    assert "application/x-www-form-urlencoded" in post["requestBody"]["content"]
+    assert {"201", "200", "400", "403", "404", "429"} <= set(post["responses"])
+    listing = document["paths"][f"{BASE}/requests.json"]["get"]
+    assert {p["name"] for p in listing["parameters"]} >= {
+        "service_request_id", "service_code", "start_date", "end_date", "status"}
+    assert listing["responses"]["400"]["content"]["application/json; charset=utf-8"][
+        "schema"]["items"]["$ref"] == "#/components/schemas/Open311Error"
