@@ -305,3 +305,43 @@ def test_every_resource_is_in_the_openapi_document_in_both_formats():
         "service_request_id", "service_code", "start_date", "end_date", "status"}
     assert listing["responses"]["400"]["content"]["application/json; charset=utf-8"][
         "schema"]["items"]["$ref"] == "#/components/schemas/Open311Error"
+
+
+def _element_tree_xml(answer):
+    """What the spec's XML looks like written through ElementTree (the reference)."""
+    from aduan.open311.render import ITEM_NAMES, _text
+
+    def append(parent, name, value):
+        element = ET.SubElement(parent, name)
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                append(element, key, inner)
+        elif isinstance(value, list):
+            for inner in value:
+                append(element, ITEM_NAMES.get(name, "item"), inner)
+        else:
+            element.text = _text(value)
+
+    root = ET.Element(answer.root)
+    for name, value in ([(answer.item, row) for row in answer.rows] if answer.item
+                        else answer.rows.items()):
+        append(root, name, value)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def test_the_xml_writer_writes_what_element_tree_would_and_stays_well_formed():
+    from aduan.open311.render import Answer, to_xml
+
+    row = {"service_request_id": "G4SRY88W9D", "status_notes": "A & B <b>tebal</b> > 3",
+           "zipcode": None, "lat": -7.26, "metadata": True, "required": False, "order": 2,
+           "attributes": [{"code": "x", "values": [{"key": "a", "name": "Ä ü"}]},
+                          {"code": "y", "values": []}],
+           "endpoint": {}}
+    for answer in (Answer("service_requests", "request", [row, {**row, "lat": None}]),
+                   Answer("service_requests", "request", []),
+                   Answer("discovery", "", {"changeset": "2026", "endpoints": [
+                       {"formats": ["text/xml", "application/json"]}]})):
+        assert to_xml(answer) == _element_tree_xml(answer)
+    broken = to_xml(Answer("service_requests", "request",
+                           [{"description": "tab\tok, bell\x07 and \x0bgone"}]))
+    assert ET.fromstring(broken).findtext("request/description") == "tab\tok, bell and gone"
