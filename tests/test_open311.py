@@ -234,3 +234,114 @@ def test_a_repeated_external_id_returns_the_first_request(client):
     definition = client.get(f"{BASE}/services/kesehatan.json").json()
     external = next(a for a in definition["attributes"] if a["code"] == "external_id")
     assert external["datatype"] == "string" and "values" not in external
+
+
+def test_the_default_window_is_the_last_90_days_and_at_most_1000_are_listed(
+        client, cast, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aduan.open311 import reading
+
+    recent, older, oldest = (_published(cast) for _ in range(3))
+    Report.objects.filter(pk=oldest.pk).update(received_at=timezone.now() - timedelta(days=91))
+    listed = [row["service_request_id"] for row in client.get(f"{BASE}/requests.json").json()]
+    assert listed == [older.tracking_id, recent.tracking_id]  # newest first, 91 days out
+    start = (timezone.now() - timedelta(days=120)).isoformat()
+    end = (timezone.now() - timedelta(days=60)).isoformat()
+    span = client.get(f"{BASE}/requests.json", {"start_date": start, "end_date": end}).json()
+    assert [row["service_request_id"] for row in span] == [oldest.tracking_id]
+    # The cap (1,000) is applied in the query, newest first, in both formats.
+    monkeypatch.setattr(reading, "LIMIT", 1)
+    assert [row["service_request_id"] for row in
+            client.get(f"{BASE}/requests.json").json()] == [older.tracking_id]
+    assert len(_xml(client.get(f"{BASE}/requests.xml")).findall("request")) == 1
+    assert len(client.get(f"{BASE}/servicerequestupdates.json").json()) == 1
+    assert reading.WINDOW == timedelta(days=90)
+
+
+def test_a_clients_reads_are_audited_under_its_name(client, cast):
+    from aduan.accounts.models import AuditEntry
+
+    key = _key()
+    assert client.get(f"{BASE}/services.json", {"api_key": key}).status_code == 200
+    assert client.get(f"{BASE}/requests/TIDAKADA.xml", {"api_key": key}).status_code == 404
+    # A wrong key on a read gives nothing and is ignored, as the spec's public reads are.
+    assert client.get(f"{BASE}/services.json", {"api_key": "adc_salah"}).status_code == 200
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.CLIENT_CALL).order_by("pk")
+    assert [(e.detail["client"], e.detail["method"], e.detail["status"], e.target)
+            for e in entries] == [("Aplikasi Kota", "GET", 200, "/open311/v2/services.json"),
+                                  ("Aplikasi Kota", "GET", 404,
+                                   "/open311/v2/requests/TIDAKADA.xml")]
+
+
+def test_every_resource_is_in_the_openapi_document_in_both_formats():
+    import json
+    import re
+
+    from aduan.api.management.commands.openapi import openapi_document
+    from aduan.open311.urls import urlpatterns
+
+    document = json.loads(openapi_document())
+    documented = {(path, method) for path, item in document["paths"].items()
+                  if path.startswith(BASE) for method in item}
+    routed = set()
+    for pattern in urlpatterns:
+        if not pattern.name:
+            continue  # the catch-all 404
+        # ^services/(?P<code>...)\.(?P<fmt>[a-z]+)$  ->  services/{code}
+        path = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", str(pattern.pattern))
+        path = path.removeprefix("^").removesuffix(r"\.{fmt}$")
+        methods = ("get", "post") if pattern.name == "open311-requests" else ("get",)
+        routed |= {(f"{BASE}/{path}.{fmt}", method) for fmt in ("json", "xml")
+                   for method in methods}
+    assert documented == routed
+    post = document["paths"][f"{BASE}/requests.xml"]["post"]
+    assert "application/x-www-form-urlencoded" in post["requestBody"]["content"]
+    assert {"201", "200", "400", "403", "404", "429"} <= set(post["responses"])
+    listing = document["paths"][f"{BASE}/requests.json"]["get"]
+    assert {p["name"] for p in listing["parameters"]} >= {
+        "service_request_id", "service_code", "start_date", "end_date", "status"}
+    assert listing["responses"]["400"]["content"]["application/json; charset=utf-8"][
+        "schema"]["items"]["$ref"] == "#/components/schemas/Open311Error"
+
+
+def _element_tree_xml(answer):
+    """What the spec's XML looks like written through ElementTree (the reference)."""
+    from aduan.open311.render import ITEM_NAMES, _text
+
+    def append(parent, name, value):
+        element = ET.SubElement(parent, name)
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                append(element, key, inner)
+        elif isinstance(value, list):
+            for inner in value:
+                append(element, ITEM_NAMES.get(name, "item"), inner)
+        else:
+            element.text = _text(value)
+
+    root = ET.Element(answer.root)
+    for name, value in ([(answer.item, row) for row in answer.rows] if answer.item
+                        else answer.rows.items()):
+        append(root, name, value)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def test_the_xml_writer_writes_what_element_tree_would_and_stays_well_formed():
+    from aduan.open311.render import Answer, to_xml
+
+    row = {"service_request_id": "G4SRY88W9D", "status_notes": "A & B <b>tebal</b> > 3",
+           "zipcode": None, "lat": -7.26, "metadata": True, "required": False, "order": 2,
+           "attributes": [{"code": "x", "values": [{"key": "a", "name": "Ä ü"}]},
+                          {"code": "y", "values": []}],
+           "endpoint": {}}
+    for answer in (Answer("service_requests", "request", [row, {**row, "lat": None}]),
+                   Answer("service_requests", "request", []),
+                   Answer("discovery", "", {"changeset": "2026", "endpoints": [
+                       {"formats": ["text/xml", "application/json"]}]})):
+        assert to_xml(answer) == _element_tree_xml(answer)
+    broken = to_xml(Answer("service_requests", "request",
+                           [{"description": "tab\tok, bell\x07 and \x0bgone"}]))
+    assert ET.fromstring(broken).findtext("request/description") == "tab\tok, bell and gone"

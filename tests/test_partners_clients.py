@@ -1,9 +1,11 @@
 """API clients: keys shown once and stored hashed, scopes, rotation, revocation, limits, audit,
 and a partner's own external_id."""
 
+import json
 from datetime import timedelta
 
 import pytest
+import time_machine
 from conftest import submit
 from django.core.management import call_command
 from django.utils import timezone
@@ -119,3 +121,61 @@ def test_the_command_prints_the_key_on_its_last_line(api, cast, capsys):
     assert "Aplikasi CLI" in capsys.readouterr().out
     call_command("clients", "revoke", "Aplikasi CLI")
     assert api.get("/reports", token=raw).status_code == 401
+
+
+def test_open_data_read_grants_the_open_data_and_nothing_else(api, cast, settings, tmp_path):
+    from aduan.stats.opendata import opendata_export
+
+    settings.ADUAN = {**settings.ADUAN, "OPENDATA_DIR": str(tmp_path)}
+    reader = _client(scopes="open-data:read", name="Portal Data")
+    submitter = _client(scopes="reports:submit", name="Aplikasi Lapor")
+    # Nothing written yet: the listing says so.
+    assert api.get("/open-data", token=reader.raw).json()["files"] == []
+    day = opendata_export().name
+    listing = api.get("/open-data", token=reader.raw)
+    assert listing.status_code == 200, listing.content
+    assert listing.json()["day"] == day
+    assert [f["name"] for f in listing.json()["files"]] == ["reports.csv.gz",
+                                                            "reports.jsonl.gz",
+                                                            "datapackage.json"]
+    package = api.get("/open-data/datapackage.json", token=reader.raw)
+    assert package.status_code == 200 and b"tabular-data-package" in b"".join(
+        package.streaming_content)
+    assert api.get("/stats", token=reader.raw).status_code == 200
+    # The scope grants open data, not reports, and a key without it gets no open data.
+    assert api.post("/reports", NEW, token=reader.raw).status_code == 403
+    for path in ("/open-data", "/open-data/datapackage.json", "/stats"):
+        refused = api.get(path, token=submitter.raw)
+        assert refused.status_code == 403, path
+        assert refused.json()["error"]["code"] == "scope_missing"
+        assert "open-data:read" in refused.json()["error"]["message"]
+    # Open data stays public for everyone without a key.
+    assert api.get("/open-data").status_code == 200 and api.get("/stats").status_code == 200
+    missing = api.get("/open-data/passwords.txt", token=reader.raw)
+    assert missing.status_code == 404 and missing.json()["error"]["message"]
+
+
+def test_a_replayed_call_is_audited_and_counted_too(api, cast, settings):
+    settings.ADUAN = {**settings.ADUAN, "RATE_LIMITS": True}
+    made = _client(rate_limit_per_minute=2)
+
+    def post():
+        return api.client.post("/api/v1/reports", json.dumps(NEW),
+                               content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {made.raw}",
+                               HTTP_IDEMPOTENCY_KEY="replay-0123456789abcdef")
+
+    # Inside one rate-limit window, whatever the machine's speed.
+    with time_machine.travel(timezone.now().replace(second=5), tick=False):
+        first, again = post(), post()
+        assert (first.status_code, again.status_code) == (201, 201)
+        assert again.content == first.content and again["Idempotent-Replayed"] == "true"
+        calls = AuditEntry.objects.filter(action=AuditEntry.Action.CLIENT_CALL).order_by("pk")
+        assert [e.detail["status"] for e in calls] == [201, 201]
+        assert Report.objects.count() == 1
+        # A replay is still a call: the third one in the minute is over the limit.
+        assert post().status_code == 429
+    # A revoked client's replay is refused, not answered from the store.
+    clients.client_revoke(client=made.client)
+    settings.ADUAN = {**settings.ADUAN, "RATE_LIMITS": False}
+    assert post().status_code == 401

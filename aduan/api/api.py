@@ -8,9 +8,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from aduan.errors import DomainError
+from aduan.web.openapi import openapi_parts_merge
 
 from . import changes, errors, idempotency
 from .changes import router as changes_router
+from .opendata import router as opendata_router
 from .privacy import router as privacy_router
 from .push import router as push_router
 from .reference import router as reference_router
@@ -34,7 +36,8 @@ Aduan's JSON API for mobile apps, partner systems and testers.
   `/open311/v2/` instead: `discovery`, `services`, `services/{code}`, `requests` (GET, and
   a form-encoded POST with an API client key as `api_key`), `requests/{id}`, `tokens/{token}`
   and FixMyStreet's `servicerequestupdates`, each as `.json` or `.xml`, with the spec's error
-  arrays. It is its own door, described in docs/open311.md, not in this document.
+  arrays (not this API's error shape). They are listed here under the `open311` tag; curl
+  examples in docs/open311.md.
 """
 
 # Swagger UI sets inline styles; the docs page alone may use them.
@@ -61,6 +64,7 @@ api.add_router("", uploads_router)
 api.add_router("", reports_router)
 api.add_router("", reference_router)
 api.add_router("", stats_router)
+api.add_router("", opendata_router)
 api.add_router("", push_router)
 api.add_router("", changes_router)
 api.add_router("", privacy_router)
@@ -85,7 +89,7 @@ def _schema(*args, **kwargs):
     }
     schema["security"] = [{}, {"BearerToken": []}]
     schema["webhooks"] = changes.webhook_document()
-    return idempotency.document(schema)
+    return openapi_parts_merge(idempotency.document(schema))
 
 
 api.get_openapi_schema = _schema

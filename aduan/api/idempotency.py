@@ -21,8 +21,10 @@ from aduan.partners.idempotency import (
     idempotency_release,
     request_fingerprint,
 )
+from aduan.partners.models import CLIENT_KEY_PREFIX
 from aduan.web.fingerprint import request_content
 
+from .auth import bearer_value, client_caller
 from .errors import domain_error
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -42,6 +44,15 @@ def _scope(request: HttpRequest) -> str:
     return "anon"
 
 
+def _client_first(request: HttpRequest) -> None:
+    """A partner's key is checked before any stored answer is given: a replay is a call like
+    any other (audited under the client's name, counted against its rate limit), and a
+    revoked or expired key gets 401, not the first answer."""
+    raw = bearer_value(request)
+    if raw is not None and raw.startswith(CLIENT_KEY_PREFIX):
+        request._aduan_caller = client_caller(request, raw)
+
+
 def _replay(replay: Replay) -> HttpResponse:
     response = HttpResponse(replay.body, status=replay.status, content_type=replay.content_type)
     response[REPLAYED] = "true"
@@ -58,6 +69,7 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         try:
             key = idempotency_key_check(raw_key)
+            _client_first(request)
             body = request_content(request)
         except DomainError as exc:
             return domain_error(request, exc)

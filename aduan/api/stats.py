@@ -13,6 +13,7 @@ from aduan.stats import selectors
 from aduan.stats.predikat import grade, scheme_active
 
 from .auth import resolve_caller
+from .opendata import open_data_check
 from .schemas import Error
 
 router = Router(tags=["statistics"])
@@ -59,12 +60,16 @@ class StatsOut(Schema):
     breakdown: list[BreakdownRow]
 
 
-@router.get("/stats", response={200: StatsOut, 403: Error, 404: Error, 422: Error},
+@router.get("/stats", response={200: StatsOut, 401: Error, 403: Error, 404: Error, 422: Error},
             summary="Measures of the nation, an agency (with its units) or a region")
 def stats(request: HttpRequest, params: Query[StatsQuery]):
+    """Public counts for anyone (a partner's key needs `open-data:read` for them); full counts
+    for staff of the agency's subtree and national admins."""
+    public = params.counts == "public"
+    if public:
+        open_data_check(request)
     subject = selectors.subject_get(params.scope, params.code)
     period = selectors.period_parse(params.from_ or None, params.to or None)
-    public = params.counts == "public"
     if not public and not stats_full_counts_allowed(resolve_caller(request), subject.scope,
                                                     subject.path):
         raise Forbidden(_("Only staff of this agency's subtree and national admins see full "

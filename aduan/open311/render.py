@@ -3,12 +3,13 @@
 The spec defines XML and maps it to JSON by the Spark convention: the outer
 wrapper (``<service_requests>``) disappears in JSON, a list becomes an array of
 its items (``<request>`` each in XML). So a view builds ``Answer(root, item,
-rows)`` once and this module writes either format. XML is written with the
-standard library's ElementTree (no XML is ever parsed from callers).
+rows)`` once and this module writes either format. XML is written as escaped text,
+byte for byte what ElementTree would write (a test compares them), minus characters
+XML 1.0 forbids; no XML is ever parsed from callers.
 """
 
 import json
-import xml.etree.ElementTree as ET
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -18,6 +19,7 @@ from django.http import HttpResponse
 
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 FORMATS = tuple(CONTENT_TYPES)
+XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 # Inner lists and the name of each of their items in XML (Spark convention).
 ITEM_NAMES = {"attributes": "attribute", "values": "value", "endpoints": "endpoint",
               "formats": "format"}
@@ -50,27 +52,51 @@ def _text(value) -> str:
     return str(value)
 
 
-def _append(parent: ET.Element, name: str, value) -> None:
-    element = ET.SubElement(parent, name)
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _append(element, key, inner)
-    elif isinstance(value, list):
-        for inner in value:
-            _append(element, ITEM_NAMES.get(name, "item"), inner)
-    else:
-        element.text = _text(value)
+# Characters XML 1.0 does not allow (a reporter's text may carry them): dropped, so every
+# answer stays well-formed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _escape(text: str) -> str:
+    if not _SPECIAL.search(text):
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _NOT_XML.sub("", text)
+
+
+def _write(out: list[str], name: str, value) -> None:
+    """Append ``<name>value</name>`` to ``out``, as ElementTree would write it."""
+    if isinstance(value, (dict, list)) and value:
+        out.append(f"<{name}>")
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                _write(out, key, inner)
+        else:
+            for inner in value:
+                _write(out, ITEM_NAMES.get(name, "item"), inner)
+        out.append(f"</{name}>")
+        return
+    text = "" if isinstance(value, (dict, list)) else _escape(_text(value))
+    out.append(f"<{name}>{text}</{name}>" if text else f"<{name} />")
 
 
 def to_xml(answer: Answer) -> bytes:
-    root = ET.Element(answer.root)
-    if answer.item:
-        for row in answer.rows:
-            _append(root, answer.item, row)
+    """The answer as the spec's XML. Written as text, not through an element tree: a list of
+    1,000 requests is 17,000 elements, and building the tree cost ten times the writing."""
+    items = ([(answer.item, row) for row in answer.rows] if answer.item
+             else list(answer.rows.items()))
+    out = [XML_DECLARATION]
+    if not items:
+        out.append(f"<{answer.root} />")
     else:
-        for key, value in answer.rows.items():
-            _append(root, key, value)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+        out.append(f"<{answer.root}>")
+        for name, value in items:
+            _write(out, name, value)
+        out.append(f"</{answer.root}>")
+    return "".join(out).encode()
 
 
 class _Encoder(DjangoJSONEncoder):

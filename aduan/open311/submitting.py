@@ -47,6 +47,12 @@ def client_for_key(api_key: str):
     return client
 
 
+def reader_for_key(api_key: str):
+    """The live client behind an ``api_key`` sent on a read (reads are public: a wrong key is
+    ignored and gives no extra rights), so that its calls are audited and counted."""
+    return client_authenticate(api_key.strip()) if api_key.strip() else None
+
+
 def _answers(form) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for key in form:

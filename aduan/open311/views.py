@@ -1,7 +1,8 @@
 """The GeoReport v2 endpoints: thin views that parse, call one function, and answer in either format.
 
-Reads are public, as the spec intends: an ``api_key`` on a read is ignored and
-gives no extra rights. Errors are the spec's arrays with HTTP 400 (bad input),
+Reads are public, as the spec intends: an ``api_key`` on a read gives no extra
+rights (a wrong one is ignored), but a live client's read is audited under its name
+and counted against its rate limit, like every call by a client. Errors are the spec's arrays with HTTP 400 (bad input),
 403 (missing or wrong ``api_key``), 404 (unknown service, request, token or
 jurisdiction) and 429 (a client over its rate limit).
 """
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from aduan.agencies.selectors import active_category
 from aduan.errors import DomainError, NotFound
-from aduan.partners.clients import client_call_audit
+from aduan.partners.clients import client_call_audit, client_rate_check
 
 from . import catalogue, reading, submitting
 from .render import FORMATS, Answer, errors, respond
@@ -51,10 +52,18 @@ def open311_view(view):
                 return errors(404, [_("Unknown jurisdiction_id %(given)s; this endpoint serves "
                                       "%(ours)s.") % {"given": given[:100], "ours": jurisdiction()}],
                               fmt)
+            reader = (submitting.reader_for_key(params.get("api_key", ""))
+                      if request.method == "GET" else None)
             try:
-                return respond(view(request, *args, **kwargs), fmt)
+                if reader is not None:
+                    client_rate_check(reader)
+                response = respond(view(request, *args, **kwargs), fmt)
             except DomainError as exc:
-                return errors(_status(exc), [exc.message], fmt)
+                response = errors(_status(exc), [exc.message], fmt)
+            if reader is not None:
+                client_call_audit(client=reader, method="GET", path=request.path,
+                                  status=response.status_code)
+            return response
     return wrapper
 
 

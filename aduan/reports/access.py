@@ -311,6 +311,12 @@ def partners_manage_allowed(caller: Caller) -> bool:
     return caller.client is None and caller.is_national_admin
 
 
+def open_data_allowed(caller: Caller) -> bool:
+    """Open data (the dump and the statistics) is public; a partner's key reads it only with
+    ``open-data:read``, so a key grants no more than it was given."""
+    return caller.client is None or "open-data:read" in caller.scopes
+
+
 def changes_feed_allowed(caller: Caller) -> bool:
     """Clients with ``reports:read`` and national staff follow the changes feed."""
     if caller.client is not None:

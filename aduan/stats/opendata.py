@@ -22,6 +22,8 @@ from aduan.reports.models import PUBLIC_Q, Report
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 KEEP = 7  # daily dumps kept; older ones are removed when a new one is written
+# The files of one dump, as they are offered for download.
+DATA_FILES = ("reports.csv.gz", "reports.jsonl.gz", "datapackage.json")
 # (name, Frictionless type, description) — the data dictionary.
 FIELDS = [
     ("tracking_id", "string", "Public tracking ID of the report (not sequential)."),

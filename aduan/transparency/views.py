@@ -15,7 +15,7 @@ from aduan.reports.models import PUBLIC_Q, Report
 from aduan.reports.workflow import OPEN_STATUSES
 from aduan.stats import selectors
 from aduan.stats.measures import BY_CODE, MEASURES, OVERDUE
-from aduan.stats.opendata import FIELDS, opendata_latest
+from aduan.stats.opendata import DATA_FILES, FIELDS, opendata_latest
 from aduan.stats.predikat import grade, scheme_active
 
 from aduan.web.charts import chart, dashboard_charts
@@ -23,7 +23,6 @@ from .tiles import shade_tiles
 
 MAP_MEASURES = ("received", "pct_followup_on_time", "pct_completed", "median_days_followup",
                 "open_backlog")
-DATA_FILES = ("reports.csv.gz", "reports.jsonl.gz", "datapackage.json")
 
 
 def _period(request):
