@@ -8,30 +8,24 @@ at least 16 characters, so it cannot be guessed to read another's answer).
 import hashlib
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 
 from aduan.errors import DomainError
 from aduan.partners.idempotency import (
     Replay,
     idempotency_claim,
-    idempotency_complete,
     idempotency_key_check,
-    idempotency_release,
     request_fingerprint,
 )
 from aduan.partners.models import CLIENT_KEY_PREFIX
-from aduan.web.fingerprint import request_content
+from aduan.web.fingerprint import answer_once, replayed, request_content
 
 from .auth import bearer_value, client_caller
 from .errors import domain_error
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
-REPLAYED = "Idempotent-Replayed"
 PREFIX = "/api/v1/"
-# Answers a retry could change: authenticate again, wait for the rate limit.
-_NOT_KEPT = frozenset({401, 429})
 
 
 def _scope(request: HttpRequest) -> str:
@@ -51,12 +45,6 @@ def _client_first(request: HttpRequest) -> None:
     raw = bearer_value(request)
     if raw is not None and raw.startswith(CLIENT_KEY_PREFIX):
         request._aduan_caller = client_caller(request, raw)
-
-
-def _replay(replay: Replay) -> HttpResponse:
-    response = HttpResponse(replay.body, status=replay.status, content_type=replay.content_type)
-    response[REPLAYED] = "true"
-    return response
 
 
 class IdempotencyMiddleware:
@@ -81,26 +69,8 @@ class IdempotencyMiddleware:
         except DomainError as exc:
             return domain_error(request, exc)
         if isinstance(claim, Replay):
-            return _replay(claim)
-        return self._run(request, claim)
-
-    def _run(self, request: HttpRequest, claim) -> HttpResponse:
-        kept = False
-        try:
-            with transaction.atomic():
-                response = self.get_response(request)
-                status = response.status_code
-                if status >= 500:
-                    transaction.set_rollback(True)
-                elif status not in _NOT_KEPT and not response.streaming:
-                    idempotency_complete(claim, status=status,
-                                         content_type=response.get("Content-Type", ""),
-                                         body=response.content)
-                    kept = True
-        finally:
-            if not kept:
-                idempotency_release(claim)
-        return response
+            return replayed(claim)
+        return answer_once(claim, lambda: self.get_response(request))
 
 
 PARAMETER = {

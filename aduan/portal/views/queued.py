@@ -9,7 +9,7 @@ page at once) stored once.
 """
 
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,13 +18,11 @@ from aduan.errors import DomainError, InvalidInput, Unauthenticated
 from aduan.partners.idempotency import (
     Replay,
     idempotency_claim,
-    idempotency_complete,
     idempotency_key_check,
-    idempotency_release,
     request_fingerprint,
 )
 from aduan.routing.intake import report_intake
-from aduan.web.fingerprint import request_content
+from aduan.web.fingerprint import answer_once, replayed, request_content
 from aduan.web.helpers import uploads_from
 
 from .. import regions
@@ -65,23 +63,13 @@ def queued_report(request):
     except DomainError as exc:
         return _error(exc)
     if isinstance(claim, Replay):
-        response = HttpResponse(claim.body, status=claim.status, content_type=claim.content_type)
-        response["Idempotent-Replayed"] = "true"
-        return response
-    kept = False
-    try:
-        with transaction.atomic():
-            try:
-                with transaction.atomic():  # a refused report leaves nothing behind
-                    response = _file(request)
-            except DomainError as exc:
-                response = _error(exc)
-            if response.status_code < 500 and response.status_code not in (401, 429):
-                idempotency_complete(claim, status=response.status_code,
-                                     content_type=response["Content-Type"],
-                                     body=response.content)
-                kept = True
-    finally:
-        if not kept:
-            idempotency_release(claim)
-    return response
+        return replayed(claim)
+
+    def produce():
+        try:
+            with transaction.atomic():  # a refused report leaves nothing behind
+                return _file(request)
+        except DomainError as exc:
+            return _error(exc)
+
+    return answer_once(claim, produce)
