@@ -94,3 +94,16 @@ def test_a_policy_edit_bumps_the_version_and_this_process_reloads(django_capture
         policy.save()
     assert versions.version("deadlines") == before + 1
     assert any(p.days == 7 for p in policies._policies(Timer.VERIFICATION) if p.pk == policy.pk)
+
+
+@pytest.mark.django_db
+def test_a_region_loaded_after_the_copy_was_taken_is_never_refused():
+    # Reloads write regions in bulk (no signals): the per-process copy is stale until its
+    # TTL, but a region missing from it is asked of the database before it is refused.
+    from aduan.agencies.models import Region
+    from aduan.agencies.selectors import region_exists
+
+    assert region_exists("35.78")
+    assert not region_exists("99.99")
+    Region.objects.bulk_create([Region(code="99.99", name="Kota Baru", level=2)])
+    assert region_exists("99.99")

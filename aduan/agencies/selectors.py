@@ -117,7 +117,9 @@ def active_category(code: str) -> Category | None:
 def region_exists(code: str) -> bool:
     codes = _remember("regions", _REGION_TTL,
                       lambda: frozenset(Region.objects.values_list("code", flat=True)))
-    return code in codes
+    # A miss is asked of the database too: a region loaded after this copy was taken (a
+    # release's reload, another machine's) must never be refused as unknown.
+    return code in codes or Region.objects.filter(code=code).exists()
 
 
 def province_names() -> dict[str, str]:
