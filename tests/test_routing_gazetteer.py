@@ -164,3 +164,30 @@ def test_admins_record_an_agencys_own_handle():
 ])
 def test_prefixes_overlaps_guesses_and_ties(text, code):
     assert find_region(text) == code
+
+
+@pytest.mark.parametrize("text, code", [
+    # landmarks everyone knows by name (data/region_aliases.csv, kind "landmark")
+    ("penumpang terlantar di Bandara Soekarno-Hatta", "36.71"),
+    ("antre berjam-jam di IGD RSCM", "31.71"),
+    ("kapal terlambat di Pelabuhan Merak", "36.72"),
+    # a regency or city whose name is everyday words counts when written as a name
+    ("banjir di Kota Tebing Tinggi", "12.76"),
+    ("jalan rusak di Sungai Penuh", "15.72"),
+])
+def test_landmarks_and_names_made_of_everyday_words(text, code):
+    assert find_region(text) == code
+
+
+@pytest.mark.parametrize("text", [
+    # regency names that are everyday words, written as those words
+    "debu batu bara dari truk masuk rumah",
+    "sungai penuh sampah plastik",
+    "penyakit busuk batang menyerang jagung",
+    # all in capitals there is no capital letter to read: a qualifier before a word
+    "INTERNET DESA LEWAT SATELIT MATI",
+    # a street named like a landmark is a street
+    "jalan Soekarno Hatta berlubang",
+])
+def test_everyday_words_that_are_regency_names_are_not_places(text):
+    assert find_region(text) is None

@@ -12,7 +12,9 @@ mentions justify together, with the words that made it (``Located.evidence``):
   "Kabupaten"/"Kota" of the official list; "kab."/"kota"/"pemkot"/"pemko"/"pemkab"/"pemda" before a
   name, also glued into a handle ("@pemkabbogor"), say which kind is meant;
 - a province or regency/city name counts on its own, unless it is also a common
-  word ("batu", "padang", "serang") or follows a street marker ("Jl. Surabaya");
+  word ("batu", "padang", "serang") or follows a street marker ("Jl. Surabaya"); a
+  name made of everyday words ("batu bara", "sungai penuh") needs its capital letters;
+- landmarks everyone knows by name (airports, ports, national hospitals) are aliases;
 - a district or village name counts when a qualifier introduces it ("kec.",
   "kel.", "desa"), when a province/regency named in the same text contains it, or
   when only one place in the country has that name and it is no everyday word
@@ -43,6 +45,7 @@ from .placewords import (
     QUALIFIERS,
     STREET_MARKERS,
     _TITLES,
+    everyday_words,
     looks_everyday,
 )
 
@@ -214,14 +217,17 @@ class Gazetteer:
                  qualifier, capitalised: bool, *, shouting: bool = False) -> _Mention:
         places = _outermost(places)
         if qualifier is not None:
-            if (qualifier[0] >= 3 and length == 1 and not (capitalised or shouting)
+            if (qualifier[0] >= 3 and length == 1 and not capitalised
                     and looks_everyday(words[i])):
-                # "kantor desa tutup", "kelurahan minta 50 ribu": a word, not a village's name.
+                # "kantor desa tutup", "kelurahan minta 50 ribu", "DESA LEWAT SATELIT": a word,
+                # not a village's name (all in capitals there is no capital letter to read).
                 return _Mention(places, False)
             # "desa Sukamaju" alone names hundreds of villages: a qualifier is not enough.
             return _Mention(places, len(places) <= 3 or qualifier[0] <= 2, marked=True)
         name = words[i:i + length]
         common = all(word in COMMON_WORDS for word in name)  # "batu", "kota baru"
+        if not common and not capitalised and _everyday_name(name, places):
+            common = True  # "sungai penuh sampah", "debu batu bara", "busuk batang"
         street = _after_street_marker(words, i)
         alias = tuple(name) in self.aliases
         strong = (alias or not common) and not street
@@ -298,6 +304,13 @@ class Gazetteer:
         anchor = _Mention([self.places[hint]], True)
         found = _resolve([anchor, *inside])
         return found if found and found.startswith(hint) else hint
+
+
+def _everyday_name(name: list[str], places: list[Place]) -> bool:
+    """A province or regency name made of everyday words ("Batu Bara", "Sungai Penuh",
+    "Tebing Tinggi", "Batang"): written in lower case it is those words, not the place."""
+    words = everyday_words()
+    return any(p.level <= 2 for p in places) and all(word in words for word in name)
 
 
 def _same_chain(a: str, b: str) -> bool:
