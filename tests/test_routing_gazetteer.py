@@ -49,9 +49,21 @@ def test_names_nothing_when_no_place_is_justified(text):
 
 
 def test_ambiguous_names_give_their_common_ancestor():
-    # Kabupaten and Kota Bandung: only the province is certain.
-    assert find_region("banjir di Bandung") == "32"
+    # Two villages of one name: only what they share is certain.
     assert find_region("desa Sukamaju kab. Bogor").startswith("32.01")
+
+
+def test_a_name_shared_by_a_city_and_a_regency_is_the_city_but_doubtful():
+    from aduan.routing.aliases import gazetteer
+
+    located = gazetteer().locate("banjir di Bandung")
+    assert located.code == "32.73" and located.doubtful
+    assert located.evidence == ("bandung",)
+    # a qualifier, a district or the regency's own seat tells them apart: no doubt
+    assert not gazetteer().locate("banjir di Kabupaten Bandung").doubtful
+    assert find_region("banjir di Kabupaten Bandung") == "32.04"
+    assert find_region("Pemkot Kupang tolong") == "53.71"
+    assert find_region("Polres Kupang di Oelamasi") == "53.01"
 
 
 def test_the_forms_region_wins_and_text_only_narrows_it():
