@@ -74,6 +74,15 @@ def test_no_auto_dispatch_without_a_specific_place_or_for_a_report_sent_to_an_ag
                .values_list("status", flat=True)) == {"submitted"}
 
 
+def test_a_name_shared_by_a_city_and_a_regency_is_suggested_but_never_auto_dispatched():
+    router = router_with_threshold(0.0)
+    doubtful, sure = router.route([RouteInput("jalan berlubang besar di Kupang"),
+                                   RouteInput("jalan berlubang besar di Kota Kupang")])
+    assert doubtful.region_code == sure.region_code == "53.71"
+    assert doubtful.agency == sure.agency and doubtful.agency is not None
+    assert sure.confident and not doubtful.confident
+
+
 def test_a_report_already_handled_by_a_human_is_left_alone(cast):
     report, _pin = submit(**POTHOLE)
     services.report_dispatch(caller=cast.national.caller, report=report,

@@ -49,9 +49,21 @@ def test_names_nothing_when_no_place_is_justified(text):
 
 
 def test_ambiguous_names_give_their_common_ancestor():
-    # Kabupaten and Kota Bandung: only the province is certain.
-    assert find_region("banjir di Bandung") == "32"
+    # Two villages of one name: only what they share is certain.
     assert find_region("desa Sukamaju kab. Bogor").startswith("32.01")
+
+
+def test_a_name_shared_by_a_city_and_a_regency_is_the_city_but_doubtful():
+    from aduan.routing.aliases import gazetteer
+
+    located = gazetteer().locate("banjir di Bandung")
+    assert located.code == "32.73" and located.doubtful
+    assert located.evidence == ("bandung",)
+    # a qualifier, a district or the regency's own seat tells them apart: no doubt
+    assert not gazetteer().locate("banjir di Kabupaten Bandung").doubtful
+    assert find_region("banjir di Kabupaten Bandung") == "32.04"
+    assert find_region("Pemkot Kupang tolong") == "53.71"
+    assert find_region("Polres Kupang di Oelamasi") == "53.01"
 
 
 def test_the_forms_region_wins_and_text_only_narrows_it():
@@ -164,3 +176,30 @@ def test_admins_record_an_agencys_own_handle():
 ])
 def test_prefixes_overlaps_guesses_and_ties(text, code):
     assert find_region(text) == code
+
+
+@pytest.mark.parametrize("text, code", [
+    # landmarks everyone knows by name (data/region_aliases.csv, kind "landmark")
+    ("penumpang terlantar di Bandara Soekarno-Hatta", "36.71"),
+    ("antre berjam-jam di IGD RSCM", "31.71"),
+    ("kapal terlambat di Pelabuhan Merak", "36.72"),
+    # a regency or city whose name is everyday words counts when written as a name
+    ("banjir di Kota Tebing Tinggi", "12.76"),
+    ("jalan rusak di Sungai Penuh", "15.72"),
+])
+def test_landmarks_and_names_made_of_everyday_words(text, code):
+    assert find_region(text) == code
+
+
+@pytest.mark.parametrize("text", [
+    # regency names that are everyday words, written as those words
+    "debu batu bara dari truk masuk rumah",
+    "sungai penuh sampah plastik",
+    "penyakit busuk batang menyerang jagung",
+    # all in capitals there is no capital letter to read: a qualifier before a word
+    "INTERNET DESA LEWAT SATELIT MATI",
+    # a street named like a landmark is a street
+    "jalan Soekarno Hatta berlubang",
+])
+def test_everyday_words_that_are_regency_names_are_not_places(text):
+    assert find_region(text) is None

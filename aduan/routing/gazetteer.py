@@ -12,7 +12,9 @@ mentions justify together, with the words that made it (``Located.evidence``):
   "Kabupaten"/"Kota" of the official list; "kab."/"kota"/"pemkot"/"pemko"/"pemkab"/"pemda" before a
   name, also glued into a handle ("@pemkabbogor"), say which kind is meant;
 - a province or regency/city name counts on its own, unless it is also a common
-  word ("batu", "padang", "serang") or follows a street marker ("Jl. Surabaya");
+  word ("batu", "padang", "serang") or follows a street marker ("Jl. Surabaya"); a
+  name made of everyday words ("batu bara", "sungai penuh") needs its capital letters;
+- landmarks everyone knows by name (airports, ports, national hospitals) are aliases;
 - a district or village name counts when a qualifier introduces it ("kec.",
   "kel.", "desa"), when a province/regency named in the same text contains it, or
   when only one place in the country has that name and it is no everyday word
@@ -23,8 +25,9 @@ mentions justify together, with the words that made it (``Located.evidence``):
   a village name whose tail starts a regency's name ("Wates Kulon" in "Wates Kulon
   Progo") gives way to the regency;
 - of places that tie, the one named first wins (a message names its own place first:
-  "warga Lingga ... embarkasi Batam"); names that stay ambiguous give their common
-  ancestor, or nothing.
+  "warga Lingga ... embarkasi Batam"); a bare name shared by a city and a regency
+  ("di Kupang") is read as the city, marked doubtful (never dispatched on alone);
+  other names that stay ambiguous give their common ancestor, or nothing.
 
 The reporter's own region (from the form) wins: text can only make it more
 specific, never move it elsewhere.
@@ -43,6 +46,7 @@ from .placewords import (
     QUALIFIERS,
     STREET_MARKERS,
     _TITLES,
+    everyday_words,
     looks_everyday,
 )
 
@@ -68,6 +72,9 @@ class Place:
 class Located:
     code: str | None
     evidence: tuple[str, ...] = ()
+    # A bare name shared by a city and a regency ("di Kupang"), read as the city: right more
+    # often than not, but never sure enough to dispatch on without a person.
+    doubtful: bool = False
 
 
 @dataclass
@@ -214,14 +221,17 @@ class Gazetteer:
                  qualifier, capitalised: bool, *, shouting: bool = False) -> _Mention:
         places = _outermost(places)
         if qualifier is not None:
-            if (qualifier[0] >= 3 and length == 1 and not (capitalised or shouting)
+            if (qualifier[0] >= 3 and length == 1 and not capitalised
                     and looks_everyday(words[i])):
-                # "kantor desa tutup", "kelurahan minta 50 ribu": a word, not a village's name.
+                # "kantor desa tutup", "kelurahan minta 50 ribu", "DESA LEWAT SATELIT": a word,
+                # not a village's name (all in capitals there is no capital letter to read).
                 return _Mention(places, False)
             # "desa Sukamaju" alone names hundreds of villages: a qualifier is not enough.
             return _Mention(places, len(places) <= 3 or qualifier[0] <= 2, marked=True)
         name = words[i:i + length]
         common = all(word in COMMON_WORDS for word in name)  # "batu", "kota baru"
+        if not common and not capitalised and _everyday_name(name, places):
+            common = True  # "sungai penuh sampah", "debu batu bara", "busuk batang"
         street = _after_street_marker(words, i)
         alias = tuple(name) in self.aliases
         strong = (alias or not common) and not street
@@ -280,16 +290,17 @@ class Gazetteer:
     def locate(self, text: str, hint: str | None = None) -> Located:
         """The region code and the words of the text that made it."""
         mentions = self.mentions(text or "")
+        doubtful = False
         if hint and hint in self.places:
             code = self._within(hint, mentions)
         else:
-            code = _resolve(mentions)
+            code, doubtful = _resolve_with_doubt(mentions)
         if code is None:
             return Located(None)
         evidence = tuple(dict.fromkeys(
             m.words for m in mentions
             if any(_same_chain(p.code, code) and code.startswith(p.code) for p in m.places)))
-        return Located(code, evidence)
+        return Located(code, evidence, doubtful)
 
     def _within(self, hint: str, mentions: list[_Mention]) -> str:
         inside = [_Mention([p for p in m.places if _same_chain(p.code, hint)], True)
@@ -298,6 +309,13 @@ class Gazetteer:
         anchor = _Mention([self.places[hint]], True)
         found = _resolve([anchor, *inside])
         return found if found and found.startswith(hint) else hint
+
+
+def _everyday_name(name: list[str], places: list[Place]) -> bool:
+    """A province or regency name made of everyday words ("Batu Bara", "Sungai Penuh",
+    "Tebing Tinggi", "Batang"): written in lower case it is those words, not the place."""
+    words = everyday_words()
+    return any(p.level <= 2 for p in places) and all(word in words for word in name)
 
 
 def _same_chain(a: str, b: str) -> bool:
@@ -321,7 +339,25 @@ def _common_ancestor(codes: list[str]) -> str | None:
 
 
 def _resolve(mentions: list[_Mention]) -> str | None:
+    return _resolve_with_doubt(mentions)[0]
+
+
+def _city_of_a_pair(codes: list[str], places: dict[str, Place]) -> str | None:
+    """Of a city and a regency of one name ("Kota/Kabupaten Kupang"), the city: a regency's
+    people name its seat or their district (Oelamasi, Cibinong), a city's its name."""
+    pair = [places[code] for code in codes]
+    if len(pair) != 2 or any(p.level != 2 for p in pair):
+        return None
+    cities = [p.code for p in pair if p.kind == "kota"]
+    return cities[0] if len(cities) == 1 and {p.kind for p in pair} == {"kota", "kabupaten"} \
+        else None
+
+
+def _resolve_with_doubt(mentions: list[_Mention]) -> tuple[str | None, bool]:
+    """The place the mentions justify, and whether it is the city of a city/regency pair
+    that nothing else in the text told apart."""
     scored: dict[str, tuple[int, bool, int]] = {}
+    places: dict[str, Place] = {}
     for index, mention in enumerate(mentions):
         for place in mention.places:
             support = [m for j, m in enumerate(mentions) if j != index
@@ -335,15 +371,19 @@ def _resolve(mentions: list[_Mention]) -> str | None:
             key = (1 + len(support), marked, not guessed, place.level)
             if scored.get(place.code, (0, False, False, 0, 0))[:4] < key:
                 scored[place.code] = (*key, -mention.position)
+                places[place.code] = place
     if not scored:
-        return None
+        return None, False
     best = max(key[:4] for key in scored.values())
     winners = {code: key[4] for code, key in scored.items() if key[:4] == best}
     # Places that tie: the one named first is what the message is about ("warga Lingga ...
     # embarkasi Batam"); names that stay ambiguous in one mention give their common ancestor.
     first = max(winners.values())
     winners = [code for code, position in winners.items() if position == first]
-    return winners[0] if len(winners) == 1 else _common_ancestor(winners)
+    if len(winners) == 1:
+        return winners[0], False
+    city = _city_of_a_pair(winners, places)
+    return (city, True) if city else (_common_ancestor(winners), False)
 
 
 def read_aliases() -> list[tuple[str, str]]:

@@ -200,7 +200,8 @@ class Router:
         named = self.names.find(self.places, item.text, region) if self.names else None
         if named is not None:  # "Dinas Sosial Kab. Bogor", "@dishubsby": that agency
             evidence["agency"] = [named.words]
-            if named.region and (region is None or named.region.startswith(region)):
+            if named.region and (region is None or located.doubtful
+                                 or named.region.startswith(region)):
                 region = named.region
         order = [int(i) for i in np.argsort(-probs)]
         if item.category in classes:  # the reporter's choice comes first
@@ -218,6 +219,8 @@ class Router:
                       model_id=self.model_id, evidence=evidence)
         if agency_probs is not None:
             self._apply_history(route, agency_probs)
+        if located.doubtful and region == located.code:  # "di Kupang": city or regency?
+            route.exact = False
         if named is not None and route.agency != named.agency:
             route.agency, route.source = named.agency, "named"
             route.candidates = [Candidate(best.category, named.agency, best.confidence),
