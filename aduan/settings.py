@@ -390,6 +390,9 @@ ADUAN = {
     # itself whether its interval has passed).
     "PERIODIC_HOOKS": env_list("ADUAN_PERIODIC_HOOKS", ["aduan.stats.tasks.stats_periodic",
                                                         "aduan.accounts.chain.anchors_periodic"]),
+    # A process seals a hash chain after its commits at most this often (seconds; 0: after
+    # every commit); the routing sweep and the worker's tick seal what is left (ADR 0011).
+    "SEAL_EVERY": env_float("ADUAN_SEAL_EVERY", 0.25),
     # The worker seals the audit and event hash chains every tick and writes an anchor
     # (also printed to its log) of each chain's head this often.
     "AUDIT_ANCHOR_MINUTES": env_int("ADUAN_AUDIT_ANCHOR_MINUTES", 15),

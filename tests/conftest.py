@@ -176,11 +176,13 @@ def _fresh_calendar_cache():
     from aduan.deadlines.policies import forget_policies
 
     from aduan.lib.versions import bump
+    from aduan.routing.router import forget_router
     from aduan.stats.rollup import STATS_VERSION
 
     forget_data_rows()
     forget_policies()
     forget_reference_cache()
+    forget_router()
     bump(STATS_VERSION)  # statistics kept by another test's cells are not this test's
     yield
     forget_data_rows()

@@ -71,6 +71,9 @@ class Memo:
             self._values[key] = hit
         return hit[2]
 
+    def has(self, key) -> bool:
+        return key in self._values
+
     def clear(self) -> None:
         self._values.clear()
 

@@ -129,7 +129,7 @@ def route_pending(*, limit: int = PENDING_BATCH, router: Router | None = None) -
     if not ids:
         return 0
     reports = list(Report.objects.select_related("holder").filter(pk__in=ids).order_by("pk"))
-    routes = (router or Router.load()).route([_item(r) for r in reports])
+    routes = (router or Router.cached()).route([_item(r) for r in reports])
     with transaction.atomic():
         locked = set(Report.objects.select_for_update(skip_locked=True, of=("self",))
                      .filter(pk__in=ids, status=Status.SUBMITTED).values_list("pk", flat=True))

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.tasks import task
 from django.utils import timezone
 
+from aduan.accounts.sealing import seal_pending
 from aduan.lib.throttle import Throttle
 
 from .services import PENDING_BATCH, route_pending, route_pending_exists
@@ -27,6 +28,8 @@ PRIORITY = 10
 def route_new_reports() -> int:
     """Route waiting reports; run again shortly while there is traffic."""
     routed = route_pending()
+    # Submissions' events that their throttled after-commit seals left (ADR 0011).
+    seal_pending("events")
     if routed >= PENDING_BATCH:
         route_new_reports.enqueue()
     elif routed:
