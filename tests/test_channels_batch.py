@@ -132,3 +132,34 @@ def test_a_batch_of_reports_is_one_insert_each_and_a_single_report_is_a_batch_of
     assert ReportEvent.objects.filter(report=one.report).count() == 1
     chain.seal("events")
     assert chain.verify("events").ok
+
+
+def test_a_door_acknowledges_with_one_statement_and_survives_a_dead_connection(
+        reference_data_after_flush, transactional_db, monkeypatch):
+    from django.db import connection
+
+    from aduan.channels.inbound import inbound_store
+
+    inbound_store(provider="sms", provider_message_id="warm", sender="0812", payload={})
+    checks = []
+    real = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or real())
+    connection.close_if_unusable_or_obsolete()  # as at the start of every request
+    row, new = inbound_store(provider="sms", provider_message_id="a", sender="0812",
+                             payload={"text": "x"})
+    assert new and row.pk and checks == []  # no health check before the insert
+    if connection.vendor == "postgresql":  # the server ends the kept connection
+        import psycopg
+
+        pid = connection.connection.info.backend_pid
+        settings = connection.settings_dict
+        with psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432,
+                             user=settings["USER"], password=settings["PASSWORD"],
+                             dbname=settings["NAME"], autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.close_if_unusable_or_obsolete()
+    row, new = inbound_store(provider="sms", provider_message_id="b", sender="0812",
+                             payload={"text": "y"})
+    assert new and InboundMessage.objects.filter(provider_message_id="b").count() == 1
+    assert inbound_store(provider="sms", provider_message_id="b", sender="0812",
+                         payload={})[1] is False  # a replay is still a replay

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
@@ -84,13 +84,36 @@ def _insert_once(row: InboundMessage) -> bool:
            f"ON CONFLICT ({quote('provider')}, {quote('provider_message_id')}) DO NOTHING "
            f"RETURNING {quote(meta.pk.column)}")
     params = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchone()
+    found = _run_once(sql, params)
     if found is None:
         return False
     row.pk = found[0]
     return True
+
+
+def _run_once(sql: str, params: list):
+    """Run the door's one statement; outside a transaction, without the health check's
+    ``SELECT 1`` first (``CONN_HEALTH_CHECKS``, a round trip on every request) and once
+    more on a fresh connection if the kept one turns out dead.
+
+    Safe because the statement is idempotent: if the first try did commit before the
+    connection broke, the second finds the row and changes nothing (then it reads as a
+    replay, and the worker's safety net reads the message, as for any missed kick).
+    """
+    retry = not connection.in_atomic_block and connection.health_check_enabled
+    if retry:
+        connection.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except (OperationalError, InterfaceError):
+        if not retry:
+            raise
+        connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 # --- the worker's side -------------------------------------------------------------
