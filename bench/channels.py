@@ -73,9 +73,15 @@ def sms_text(i: int) -> str:
     return f"{' '.join(rng.sample(WORDS, 6))} di {rng.choice(PLACES)}"
 
 
+# A thousand different senders by default: contacts repeat, as on a real number, and a
+# sender's later messages join its open report. ``--senders`` (or ADUAN_BENCH_SENDERS, which
+# the in-process scripts read) sets another number: as many as deliveries makes every
+# message a new sender's, so the worker's figure is then that of filing new reports.
+SENDERS = int(os.environ.get("ADUAN_BENCH_SENDERS") or 1000)
+
+
 def delivery(i: int) -> bytes:
-    # A thousand different senders: contacts repeat, as on a real number.
-    return json.dumps({"id": f"bench-{i}", "from": f"0812{i % 1000:07d}", "to": "1708",
+    return json.dumps({"id": f"bench-{i}", "from": f"0812{i % SENDERS:07d}", "to": "1708",
                        "text": sms_text(i)}).encode()
 
 
@@ -400,12 +406,17 @@ def main() -> None:
                         help="load generator: Python threads, or wrk (Debian package) for "
                              "--seconds with --n pre-signed deliveries")
     parser.add_argument("--seconds", type=float, default=10, help="length of a wrk run")
+    parser.add_argument("--senders", type=int, default=SENDERS,
+                        help="distinct senders (messages from one sender join its report)")
     parser.add_argument("--ceiling", action="store_true",
                         help="the same deliveries against a bare WSGI app and a trivial view")
     parser.add_argument("--queries", action="store_true",
                         help="count queries per acknowledgement and per worker message")
     args = parser.parse_args()
-    print(f"channels benchmark on {os.cpu_count()} CPUs")
+    global SENDERS
+    SENDERS = args.senders
+    os.environ["ADUAN_BENCH_SENDERS"] = str(args.senders)  # for the in-process scripts
+    print(f"channels benchmark on {os.cpu_count()} CPUs, {args.senders} senders")
     if args.ceiling:
         ceiling(args.n, args.c, args.workers, args.threads, args.client, args.seconds)
         return
