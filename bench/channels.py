@@ -395,6 +395,7 @@ def profile(db: str, n: int, what: str) -> None:
 
 
 def main() -> None:
+    global SENDERS
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--c", type=int, default=16)
@@ -413,7 +414,6 @@ def main() -> None:
     parser.add_argument("--queries", action="store_true",
                         help="count queries per acknowledgement and per worker message")
     args = parser.parse_args()
-    global SENDERS
     SENDERS = args.senders
     os.environ["ADUAN_BENCH_SENDERS"] = str(args.senders)  # for the in-process scripts
     print(f"channels benchmark on {os.cpu_count()} CPUs, {args.senders} senders")
