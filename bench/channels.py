@@ -15,6 +15,7 @@ the reference data, then:
 
     python bench/channels.py [--n 2000] [--c 16] [--db postgres,sqlite] [--workers W] [--threads T]
     python bench/channels.py --client wrk [--seconds 10] [--n 20000] ...  (wrk: Debian package)
+    python bench/channels.py ... --senders 100000  (every delivery from a new sender)
     python bench/channels.py --queries [--n 300] [--db sqlite,postgres]
     python bench/channels.py --ceiling [--n 2000] [--c 16] [--threads T]
     python bench/channels.py --profile ack|worker [--n 500] [--db sqlite]
@@ -34,6 +35,9 @@ PostgreSQL 407 acks/s and 56 messages/s; ``--ceiling`` bare WSGI 897/s, trivial 
 (full stack) and 830/s (``/channels/``). The issue's aims (1,000 acks/s, 300 messages/s)
 are not reached with that client. ``--client wrk`` (2026-12-04, quiet machine, 4x2): SQLite
 1,327 acks/s, PostgreSQL 921-1,064; the worker still 77-156 messages/s.
+Batch filing (2026-12-06, load 6-9 from other work): worker 188 (SQLite) and 103
+(PostgreSQL) messages/s with 1,000 senders, 317 and 198 with ``--senders 100000`` (every
+message a new report); ADR 0014, third pass.
 
 ADUAN_BENCH_PG (server URL) and ADUAN_BENCH_DB (database name, dropped and recreated) say
 where the PostgreSQL run goes.
