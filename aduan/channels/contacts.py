@@ -66,14 +66,15 @@ def contact_of_report(report_id: int) -> ReportContact | None:
             .filter(report_id=report_id).first())
 
 
-def contact_link(*, report_id: int, contact: Contact, provider: str, thread_ref: str = "") -> None:
-    """Record that the report came from the contact (the report is new: one INSERT)."""
-    ReportContact.objects.bulk_create([ReportContact(
-        report_id=report_id, contact=contact, provider=provider, thread_ref=thread_ref[:300])],
-        ignore_conflicts=True)
+def contact_link(*, report_id: int, contact: Contact, provider: str,
+                 thread_ref: str = "") -> ReportContact:
+    """The row recording that the report came from the contact (for the caller to insert:
+    the report is new); the contact's known reports include it from now on."""
     known = getattr(contact, "_report_ids", None)
     if known is not None:
         known.insert(0, report_id)
+    return ReportContact(report_id=report_id, contact=contact, provider=provider,
+                         thread_ref=thread_ref[:300])
 
 
 def contact_opt_out(contact: Contact) -> None:

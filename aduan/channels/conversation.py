@@ -1,7 +1,9 @@
 """What a reporter's message on a channel does: a command, an answer, a new report.
 
 Runs in the worker, inside the transaction that records the message's outcome,
-so a report, its receipt and the outcome are written together or not at all.
+so a report, its receipt and the outcome are written together or not at all; what
+an answer files and sends is kept in the chunk's ``Answers`` and written with the
+other answers' rows (``answers``).
 A known contact's message about an open report (or quoting its tracking ID)
 joins that report; a message that says what and where files a report at once;
 otherwise the contact is asked where, at most twice, and the report is filed
@@ -9,6 +11,7 @@ anyway for the verifier.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,14 +22,14 @@ from aduan.reports import services
 from aduan.reports.attachments import attachments_prepare
 from aduan.reports.callers import Caller
 from aduan.reports.models import DUE_FIELD_BY_STATUS, Channel, Report, ReportEvent
-from aduan.reports.workflow import HELD, OPEN_STATUSES, Action, Status
+from aduan.reports.workflow import HELD, OPEN_STATUSES, Status
 from aduan.routing.aliases import find_region
-from aduan.routing.intake import report_intake
 
 from . import commands, replies
+from .answers import Answers
 from .contacts import CHANNEL_OF, contact_link, contact_opt_out, contact_report_ids
 from .held import held_keep, held_take
-from .messages import bilingual, channel_text, contact_send, track_link
+from .messages import bilingual, channel_text, contact_message, track_link
 from .models import Contact, InboundMessage, InboundOutcome, OutboundChannel, Provider
 from .parsers import Incoming
 
@@ -48,6 +51,7 @@ class Turn:
     contact: Contact
     message: InboundMessage
     incoming: Incoming
+    answers: Answers  # where its rows wait to be written with the chunk's
 
     def reply(self, template, context: dict | None = None, *, purpose: str,
               event_id: int | None = None, link: str = "") -> None:
@@ -59,8 +63,9 @@ class Turn:
                    "door": self.message.provider}
         if self.incoming.thread_ref:
             payload["thread"] = self.incoming.thread_ref
-        contact_send(self.contact, body, purpose=purpose, subject=subject or "",
-                     event_id=event_id, payload=payload)
+        self.answers.send(contact_message(self.contact, body, purpose=purpose,
+                                          subject=subject or "", event_id=event_id,
+                                          payload=payload))
 
 
 def converse(turn: Turn) -> tuple[str, int | None]:
@@ -220,9 +225,11 @@ def _title(text: str) -> str:
 
 def report_file(turn: Turn, text: str, region: str | None, *, earlier: list[int] = (),
                 held: list[dict] = ()) -> tuple[str, int | None]:
-    """File the report through the one intake entry point, link the contact, send the receipt.
+    """File the report through the intake entry point's batch form, with the chunk's others;
+    then link the contact and send the receipt (``report_filed``).
 
     ``earlier`` are the messages answered with "where?", ``held`` the photos they carried.
+    The report's id is set on the message once it is filed.
     """
     text = text or str(replies.ASK_WHAT)
     incoming = turn.incoming
@@ -233,29 +240,36 @@ def report_file(turn: Turn, text: str, region: str | None, *, earlier: list[int]
         kind="complaint", title=_title(text) or "-", body=text[:10_000], region_code=region,
         latitude=incoming.latitude, longitude=incoming.longitude,
         channel=REPORT_CHANNEL[turn.contact.channel])
-    report, pin = report_intake(data=data, attachments=prepared)
-    provider = turn.message.provider
-    contact_link(report_id=report.pk, contact=turn.contact, provider=provider,
-                 thread_ref=incoming.thread_ref or incoming.public_ref)
+    # Checked now, so a report that cannot be filed fails its own message's answer.
+    submission = services.report_prepare(data=data, attachments=prepared)
+    turn.answers.file(submission, partial(report_filed, turn, list(earlier)))
+    return InboundOutcome.REPORT, None
+
+
+def report_filed(turn: Turn, earlier: list[int], filed: services.Filed) -> None:
+    report = filed.report
+    incoming = turn.incoming
+    turn.answers.link(contact_link(report_id=report.pk, contact=turn.contact,
+                                   provider=turn.message.provider,
+                                   thread_ref=incoming.thread_ref or incoming.public_ref))
+    turn.answers.report_of(turn.message, report.pk)
     if earlier:  # the questions' earlier messages belong to the report too
-        InboundMessage.objects.filter(pk__in=list(earlier)).update(report=report)
-    receipt_send(turn, report, pin)
-    return InboundOutcome.REPORT, report.pk
+        InboundMessage.objects.filter(pk__in=earlier).update(report=report)
+    receipt_send(turn, report, filed.pin, filed.event.pk)
 
 
-def receipt_send(turn: Turn, report: Report, pin: str) -> None:
-    """The receipt, in the submission's transaction; a public tweet gets only ID and link."""
-    event_id = (ReportEvent.objects.filter(report=report, action=Action.SUBMIT)
-                .values_list("pk", flat=True).first())
+def receipt_send(turn: Turn, report: Report, pin: str, event_id: int) -> None:
+    """The receipt, tied to the submission's event; a public tweet gets only ID and link."""
     context = {"id": display(report.tracking_id), "pin": pin}
     link = track_link(report.tracking_id)
     if turn.incoming.public_ref:
         texts = tuple(str(t) % context for t in bilingual(replies.RECEIPT_PUBLIC))
-        contact_send(Contact(pk=turn.contact.pk, channel=turn.contact.channel,
-                             address=f"tweet:{turn.incoming.public_ref}"),
-                     channel_text(turn.contact.channel, texts[:1], link),
-                     purpose="report_receipt_public", event_id=event_id,
-                     payload={"in_reply_to": turn.incoming.public_ref})
+        public = Contact(pk=turn.contact.pk, channel=turn.contact.channel,
+                         address=f"tweet:{turn.incoming.public_ref}")
+        turn.answers.send(contact_message(
+            public, channel_text(turn.contact.channel, texts[:1], link),
+            purpose="report_receipt_public", event_id=event_id,
+            payload={"in_reply_to": turn.incoming.public_ref}))
     turn.reply(replies.RECEIPT, context, purpose="report_receipt", event_id=event_id, link=link)
 
 

@@ -4,8 +4,11 @@ A door calls ``inbound_store`` after checking the provider's signature and
 answers the provider straight away; a redelivery of the same provider message id
 finds the row already there and changes nothing. The worker claims waiting rows
 (``skip_locked`` on PostgreSQL), parses each outside any transaction (a photo may
-have to be fetched), then answers the whole batch in one transaction, each message
-with its outcome in a savepoint, so a worker killed half-way leaves the rows
+have to be fetched), then answers them a chunk to a transaction: the chunk's answers
+are decided one after the other and their rows written together (``answers``: the
+reports filed in one go through the intake's batch form); if that fails, the chunk
+is rolled back and answered again one message at a time, each in a savepoint, so the
+message at fault is left to retry alone. A worker killed half-way leaves the rows
 waiting and each is answered once, later.
 """
 
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
@@ -23,6 +26,7 @@ from django.utils import timezone
 from aduan.lib.throttle import Throttle
 
 from . import replies
+from .answers import Answers
 from .contacts import contacts_get_or_create, contacts_prefetch_reports
 from .conversation import Turn, converse, provider_channel
 from .limits import Limits, limits_for
@@ -80,13 +84,36 @@ def _insert_once(row: InboundMessage) -> bool:
            f"ON CONFLICT ({quote('provider')}, {quote('provider_message_id')}) DO NOTHING "
            f"RETURNING {quote(meta.pk.column)}")
     params = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchone()
+    found = _run_once(sql, params)
     if found is None:
         return False
     row.pk = found[0]
     return True
+
+
+def _run_once(sql: str, params: list):
+    """Run the door's one statement; outside a transaction, without the health check's
+    ``SELECT 1`` first (``CONN_HEALTH_CHECKS``, a round trip on every request) and once
+    more on a fresh connection if the kept one turns out dead.
+
+    Safe because the statement is idempotent: if the first try did commit before the
+    connection broke, the second finds the row and changes nothing (then it reads as a
+    replay, and the worker's safety net reads the message, as for any missed kick).
+    """
+    retry = not connection.in_atomic_block and connection.health_check_enabled
+    if retry:
+        connection.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except (OperationalError, InterfaceError):
+        if not retry:
+            raise
+        connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 # --- the worker's side -------------------------------------------------------------
@@ -153,6 +180,8 @@ class Batch:
     now: datetime
     # Contacts whose ``last_inbound_at`` becomes ``now``: one UPDATE for the batch.
     heard: set[int] = field(default_factory=set)
+    # The rows of the answers made so far, written together.
+    answers: Answers = field(default_factory=Answers)
 
     def contact(self, message: InboundMessage) -> Contact:
         return self.contacts[_contact_key(message)]
@@ -224,7 +253,6 @@ def _answer_all(read: list[tuple[InboundMessage, Incoming | None, str]],
                 now: datetime) -> dict[int, str]:
     if not read:
         return {}
-    outcomes = {}
     with transaction.atomic():
         # Rows another worker answered after our claim ran out are left alone.
         waiting = dict(InboundMessage.objects.select_for_update()
@@ -233,22 +261,57 @@ def _answer_all(read: list[tuple[InboundMessage, Incoming | None, str]],
         read = [item for item in read if item[0].pk in waiting]
         for message, *_ in read:
             message.outcome = waiting[message.pk]
-        batch = batch_load([message for message, *_ in read], now)
-        for message, incoming, error in read:
+        messages = [message for message, *_ in read]
+        outcomes = None
+        if len(read) > 1:
+            batch = batch_load(messages, now)
             try:
                 with transaction.atomic():
-                    outcomes[message.pk] = _answer(message, incoming, error, batch)
-            except Exception as exc:  # a bug must not hold the batch back: the rest goes on
-                # The type only: a database error's text may quote the row's values.
-                logger.error("inbound message %s could not be answered: %s", message.pk,
-                             type(exc).__name__)
-                if message.attempts + 1 < MAX_ATTEMPTS:
-                    _retry_later(message, type(exc).__name__)
-                else:  # kept as failed for staff to see, like a message that cannot be read
-                    _give_up(message, type(exc).__name__, now)
-                    outcomes[message.pk] = InboundOutcome.FAILED
-                _forget(batch.contact(message))
+                    outcomes = _answer_together(read, batch)
+            except Exception as exc:  # one answer's fault: find it, answer the others
+                logger.warning("inbound chunk of %d answered one by one after %s", len(read),
+                               type(exc).__name__)
+        if outcomes is None:  # what the failed attempt changed in memory is read again
+            batch = batch_load(messages, now)
+            outcomes = _answer_each(read, batch, now)
         batch.flush()
+    return outcomes
+
+
+def _answer_together(read, batch: Batch) -> dict[int, str]:
+    """Answer the chunk, writing the answers' rows together (see ``answers``)."""
+    outcomes, unwritten = {}, set()
+    for message, incoming, error in read:
+        contact = batch.contact(message)
+        if contact.pk in unwritten:  # its earlier answer must be seen by this one
+            batch.answers.flush()
+            unwritten.clear()
+        unwritten.add(contact.pk)
+        outcomes[message.pk] = _answer(message, incoming, error, batch)
+    batch.answers.flush()
+    return outcomes
+
+
+def _answer_each(read, batch: Batch, now: datetime) -> dict[int, str]:
+    """Answer one message at a time, each in its own savepoint: one that raises is rolled
+    back alone and left waiting (backoff, error type logged) while the others commit."""
+    outcomes = {}
+    for message, incoming, error in read:
+        try:
+            with transaction.atomic():
+                outcomes[message.pk] = _answer(message, incoming, error, batch)
+                batch.answers.flush()
+        except Exception as exc:  # a bug must not hold the batch back: the rest goes on
+            batch.answers.clear()
+            # The type only: a database error's text may quote the row's values.
+            logger.error("inbound message %s could not be answered: %s", message.pk,
+                         type(exc).__name__)
+            if message.attempts + 1 < MAX_ATTEMPTS:
+                _retry_later(message, type(exc).__name__)
+            else:  # kept as failed for staff to see, like a message that cannot be read
+                _give_up(message, type(exc).__name__, now)
+                outcomes[message.pk] = InboundOutcome.FAILED
+            _forget(batch.contact(message))
     return outcomes
 
 
@@ -275,7 +338,7 @@ def _answer(message: InboundMessage, incoming: Incoming | None, error: str,
             batch: Batch) -> str:
     now = timezone.now()
     contact = batch.contact(message)
-    turn = Turn(contact, message, incoming or Incoming())
+    turn = Turn(contact, message, incoming or Incoming(), batch.answers)
     if incoming is not None and not incoming.ignore:
         wait = batch.limits.wait(contact, message)
         if wait is not None:
@@ -295,8 +358,7 @@ def _answer(message: InboundMessage, incoming: Incoming | None, error: str,
         contact.last_inbound_at = now
         batch.heard.add(contact.pk)
         outcome, report_id = converse(turn)
-    InboundMessage.objects.filter(pk=message.pk).update(outcome=outcome, report_id=report_id,
-                                                        **fields)
+    batch.answers.record(message, outcome=outcome, report_id=report_id, **fields)
     return outcome
 
 

@@ -118,19 +118,30 @@ def channel_text(channel: str, texts: tuple[str, ...], link: str = "") -> str:
     return f"{body}\n{link}" if link else body
 
 
-def contact_send(contact: Contact, body: str, *, purpose: str, subject: str = "",
-                 event_id: int | None = None, payload: dict | None = None) -> bool:
-    """Queue one message to a contact on its channel (inside the caller's transaction).
+def contact_message(contact: Contact, body: str, *, purpose: str, subject: str = "",
+                    event_id: int | None = None,
+                    payload: dict | None = None) -> OutboundMessage | None:
+    """The outbox row of a message to a contact on its channel (not saved).
 
-    Nothing is queued to a contact that sent STOP, except the confirmation of STOP
-    itself; ``(event, channel, recipient)`` is unique, so an event never queues twice.
+    None for a contact that sent STOP, except for the confirmation of STOP itself.
     """
     if contact.opted_out_at is not None and purpose != "channel_stop":
-        return False
-    created = OutboundMessage.objects.bulk_create([OutboundMessage(
+        return None
+    return OutboundMessage(
         channel=contact.channel, recipient=contact.address, subject=subject[:250], body=body,
         purpose=purpose, event_id=event_id, next_attempt_at=timezone.now(),
-        payload={"contact": contact.pk, **(payload or {})})], ignore_conflicts=True)
+        payload={"contact": contact.pk, **(payload or {})})
+
+
+def contact_send(contact: Contact, body: str, **fields) -> bool:
+    """Queue one message to a contact (``contact_message``) inside the caller's transaction.
+
+    ``(event, channel, recipient)`` is unique, so an event never queues twice.
+    """
+    row = contact_message(contact, body, **fields)
+    if row is None:
+        return False
+    created = OutboundMessage.objects.bulk_create([row], ignore_conflicts=True)
     kick_after_commit()
     return bool(created)
 

@@ -18,7 +18,7 @@ from aduan.accounts.ratelimit import rate_hit
 from aduan.errors import RateLimited
 from aduan.reports.attachments import Prepared
 from aduan.reports.models import Report
-from aduan.reports.services import NewReport, report_submit
+from aduan.reports.services import Filed, NewReport, Submission, report_prepare, reports_submit
 
 from .services import report_route
 from .tasks import routing_kick
@@ -37,8 +37,19 @@ def report_intake(*, data: NewReport, user=None, now: datetime | None = None,
     if client is not None:
         submission_allowed(data=data, user=user, client=client, proof=proof,
                            client_scope=client_scope)
-    return report_submit(data=data, user=user, now=now, attachments=attachments,
-                         after_insert=_queue_routing)
+    filed = reports_intake([report_prepare(data=data, user=user, now=now,
+                                           attachments=attachments)])
+    return filed[0].report, filed[0].pin
+
+
+def reports_intake(items: list[Submission]) -> list[Filed]:
+    """File many prepared reports (``report_prepare``) in one go and kick the router once.
+
+    ``report_intake`` is a batch of one: the same rows, events, receipts and routing.
+    For internal doors that file many messages at once (the channel worker): the
+    per-client limits are the caller's to apply.
+    """
+    return reports_submit(items, after_insert=_queue_routing)
 
 
 def submission_allowed(*, data: NewReport, user, client: str, proof: str,
@@ -54,8 +65,8 @@ def submission_allowed(*, data: NewReport, user, client: str, proof: str,
                             "again tomorrow."))
 
 
-def _queue_routing(report: Report) -> None:
-    """Hand the report to the router (no wrong door) once the submission has committed.
+def _queue_routing(reports: list[Report]) -> None:
+    """Hand the reports to the router (no wrong door) once the submission has committed.
 
     With the database task queue the kick is written in the submission's own
     transaction, so the sweep it starts can never miss the report because of a
@@ -67,4 +78,5 @@ def _queue_routing(report: Report) -> None:
     elif mode == "task":
         transaction.on_commit(routing_kick, robust=True)
     elif mode == "inline":
-        transaction.on_commit(partial(report_route, report_id=report.pk), robust=True)
+        for report in reports:
+            transaction.on_commit(partial(report_route, report_id=report.pk), robust=True)

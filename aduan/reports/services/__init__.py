@@ -22,12 +22,22 @@ from .handling import (
                        report_return,
 )
 from .identity import reporter_identity_reveal
-from .intake import NewReport, WrongPin, report_pin_check, report_submit
+from .intake import (
+    Filed,
+    NewReport,
+    Submission,
+    WrongPin,
+    report_pin_check,
+    report_prepare,
+    report_submit,
+    reports_submit,
+)
 from .reporter import report_add_info, report_close, report_provide_info, report_reply
 from .signoff import report_draft_response, report_return_draft, report_sign_off
 
 __all__ = [
-    "SYSTEM_CALLER", "SystemDispatch", "reports_dispatch_as_system", "NewReport", "WrongPin", "report_accept", "report_add_info",
+    "SYSTEM_CALLER", "SystemDispatch", "reports_dispatch_as_system", "Filed", "NewReport",
+    "Submission", "WrongPin", "report_prepare", "reports_submit", "report_accept", "report_add_info",
     "report_archive", "report_categorise", "report_close", "report_dispatch",
     "report_dispatch_internal", "report_draft_response", "report_forward", "report_link",
     "report_pin_check", "report_provide_info", "report_reopen", "report_reply",

@@ -87,11 +87,12 @@ def reporter_identity(report: Report) -> Identity:
                     phone=report.reporter_phone)
 
 
-def append_event(report: Report, action: str, *, caller: Caller, actor: str, from_status: str,
-            visibility: str, now: datetime, message: str = "", data: dict | None = None,
-            from_agency_id: str | None = None, to_agency_id: str | None = None,
-            public: bool = False) -> ReportEvent:
-    event = ReportEvent(
+def new_event(report: Report, action: str, *, caller: Caller, actor: str, from_status: str,
+              visibility: str, now: datetime, message: str = "", data: dict | None = None,
+              from_agency_id: str | None = None, to_agency_id: str | None = None,
+              public: bool = False) -> ReportEvent:
+    """The event of an action, not yet written (``append_event``, or in bulk by intake)."""
+    return ReportEvent(
         report=report, created_at=now, action=action,
         actor=caller.user if actor != Actor.SYSTEM else None, actor_role=actor,
         from_status=from_status, to_status=report.status,
@@ -100,6 +101,11 @@ def append_event(report: Report, action: str, *, caller: Caller, actor: str, fro
         public_message=redact(message, reporter_identity(report)) if public else "",
         data=data or {}, visibility=visibility,
     )
+
+
+def append_event(report: Report, action: str, **fields) -> ReportEvent:
+    """Write one event (arguments as ``new_event``) and queue its notifications."""
+    event = new_event(report, action, **fields)
     event.save()
     notifications.queue_for_event(report, event)
     events.events_written([event.pk])

@@ -3,10 +3,11 @@
 Also the PIN check that lets a reporter without an account act on their report.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,11 +24,13 @@ from aduan.errors import InvalidInput
 from aduan.lib import pins, tracking
 from aduan.lib.redact import Identity, redact
 
+from .. import notifications
 from ..attachments import Prepared, attachments_store
 from ..callers import Caller
-from ..models import Channel, Report, Visibility
+from ..events import events_create
+from ..models import Channel, Report, ReportAccess, ReportEvent, Visibility
 from ..workflow import Action, Actor, Status
-from ._core import append_event, grant_access, holding_agency, required_text
+from ._core import holding_agency, new_event, required_text
 
 # Indonesia's extent with a margin: a pin outside it is a typo, not a report.
 LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
@@ -94,16 +97,28 @@ def _identity(data: NewReport, user) -> Identity:
                     phone=data.reporter_phone or (getattr(account, "phone", "") if account else ""))
 
 
-def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
-                  attachments: list[Prepared] = (),
-                  after_insert: Callable[[Report], None] | None = None) -> tuple[Report, str]:
-    """Create a report in ``submitted``; return it with its PIN (shown once, stored hashed).
+@dataclass
+class Submission:
+    """A new report checked and built by ``report_prepare``, not yet written."""
+
+    report: Report
+    pin: str
+    agency: Agency | None
+    attachments: list[Prepared]
+
+
+class Filed(NamedTuple):
+    report: Report
+    pin: str
+    event: ReportEvent  # the submission's event (receipts are tied to it)
+
+
+def report_prepare(*, data: NewReport, user=None, now: datetime | None = None,
+                   attachments: list[Prepared] = ()) -> Submission:
+    """Check a new report and build it (not saved); ``InvalidInput`` when it cannot be filed.
 
     A report sent straight to an agency is held there, so that agency can verify it.
     ``attachments`` come cleaned from ``attachments.attachments_prepare``.
-    ``after_insert`` runs inside the submission's transaction once the report and its
-    first event are written (the intake entry point hands the report to the router
-    there); doors call ``aduan.routing.intake.report_intake`` rather than this.
     """
     now = now or timezone.now()
     title = required_text(data.title, "title", 200)
@@ -125,34 +140,83 @@ def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
         status=Status.SUBMITTED, received_at=now,
     )
     apply_deadlines(report, Action.SUBMIT, now=now)
-    caller = Caller(user=report.reporter)
+    return Submission(report, pin, agency, list(attachments))
+
+
+def report_submit(*, data: NewReport, user=None, now: datetime | None = None,
+                  attachments: list[Prepared] = (),
+                  after_insert: Callable[[list[Report]], None] | None = None) -> tuple[Report, str]:
+    """Create a report in ``submitted``; return it with its PIN (shown once, stored hashed).
+
+    A batch of one (``reports_submit``): every door files the same way. Doors call
+    ``aduan.routing.intake.report_intake`` rather than this.
+    """
+    filed = reports_submit([report_prepare(data=data, user=user, now=now,
+                                           attachments=attachments)], after_insert=after_insert)
+    return filed[0].report, filed[0].pin
+
+
+def reports_submit(items: Sequence[Submission], *,
+                   after_insert: Callable[[list[Report]], None] | None = None) -> list[Filed]:
+    """Write prepared reports, their first events, access grants, files and messages together.
+
+    One multi-row INSERT per table whatever the batch's size, in one transaction (a
+    savepoint inside the caller's): all are filed or none. ``after_insert`` runs in it,
+    once, with every report, after the reports and their events are written (the intake
+    entry point hands them to the router there).
+    """
+    if not items:
+        return []
     # 45 random bits make a clash with an existing tracking ID a one-in-billions event;
-    # rather than pay a savepoint on every submission, the rare clash retries the whole
-    # (rolled back) transaction with a new ID.
+    # rather than look every ID up first, the rare clash retries the whole (rolled back)
+    # batch with new IDs.
     for attempt in range(5):
-        report.tracking_id = tracking.generate()
+        _new_tracking_ids(items)
         try:
             with transaction.atomic():
-                report.save(force_insert=True)
-                if agency is not None:
-                    grant_access(report, agency, now)
-                event = append_event(report, Action.SUBMIT, caller=caller, actor=Actor.REPORTER,
-                                from_status="", visibility=Visibility.PUBLIC, now=now,
-                                to_agency_id=agency.pk if agency else None,
-                                data={"channel": data.channel,
-                                      "attachments": len(attachments)})
-                attachments_store(report=report, prepared=list(attachments),
-                                  from_reporter=True, visibility=Visibility.REPORTER, now=now,
-                                  event=event)
+                filed = _insert(items)
                 if after_insert is not None:
-                    after_insert(report)
-            return report, pin
+                    after_insert([item.report for item in filed])
+            return filed
         except IntegrityError:
-            clash = Report.objects.filter(tracking_id=report.tracking_id).exists()
+            ids = [item.report.tracking_id for item in items]
+            clash = Report.objects.filter(tracking_id__in=ids).exists()
             if not clash or attempt == 4:
                 raise
-            report.pk, report._state.adding = None, True
+            for item in items:
+                item.report.pk, item.report._state.adding = None, True
     raise AssertionError("unreachable")
+
+
+def _new_tracking_ids(items: Sequence[Submission]) -> None:
+    taken: set[str] = set()
+    for item in items:
+        while (tracking_id := tracking.generate()) in taken:
+            pass
+        taken.add(tracking_id)
+        item.report.tracking_id = tracking_id
+
+
+def _insert(items: Sequence[Submission]) -> list[Filed]:
+    reports = Report.objects.bulk_create([item.report for item in items])
+    # A new report has no grants yet: the holder's line is simply inserted.
+    ReportAccess.objects.bulk_create([
+        ReportAccess(report=item.report, agency_id=code, granted_at=item.report.received_at)
+        for item in items if item.agency is not None for code in item.agency.ancestor_codes],
+        ignore_conflicts=True)
+    events = events_create([new_event(
+        item.report, Action.SUBMIT, caller=Caller(user=item.report.reporter),
+        actor=Actor.REPORTER, from_status="", visibility=Visibility.PUBLIC,
+        now=item.report.received_at, to_agency_id=item.agency.pk if item.agency else None,
+        data={"channel": item.report.channel, "attachments": len(item.attachments)})
+        for item in items])
+    notifications.queue_for_events(list(zip(reports, events, strict=True)))
+    for item, event in zip(items, events, strict=True):
+        if item.attachments:
+            attachments_store(report=item.report, prepared=item.attachments,
+                              from_reporter=True, visibility=Visibility.REPORTER,
+                              now=item.report.received_at, event=event)
+    return [Filed(item.report, item.pin, event) for item, event in zip(items, events, strict=True)]
 
 
 # --- reporter authentication -------------------------------------------------------
