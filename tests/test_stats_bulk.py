@@ -111,3 +111,32 @@ def test_sql_cells_equal_the_incremental_cells_with_escalations_supports_and_out
     empty(StatsCell)
     cells_from_facts()  # from the facts the incremental path stored
     assert _cells() == incremental
+
+
+@pytest.mark.parametrize("items", [2, 3, 30])
+def test_region_feed_follow_ups_equal_the_general_query(cast, monkeypatch, items):
+    """The region feed reads the reports followed up last; it must find what walking every
+    follow-up finds (fewer reports than items, exactly enough, and the fallback)."""
+    from django.db.models import Q
+
+    from aduan.agencies.models import Region
+    from aduan.transparency import feeds
+
+    monkeypatch.setattr(feeds, "ITEMS", items)
+    me = cast.citizen
+    reports = [submit(user=me.user)[0] for _ in range(4)]
+    for report in reports:
+        services.report_dispatch(caller=cast.national.caller, report=report,
+                                 agency="pemkot-surabaya.dpupr")
+    for n, report in enumerate([*reports, reports[0], reports[0]]):  # the first thrice
+        if n >= len(reports):
+            services.report_reply(caller=me.caller, message="Belum beres.",
+                                  report=Report.objects.get(pk=report.pk))
+        services.report_respond(caller=cast.admin_a.caller, message=f"Tindak lanjut {n}.",
+                                report=Report.objects.get(pk=report.pk))
+    feed, region = feeds.RegionFeed(), Region.objects.get(code="35.78")
+    q = feeds.PUBLIC_Q & feed.q_for(region)
+    general = feeds._ReportFeed.followups(feed, q)
+    assert [e.pk for e in feed.followups(q)] == [e.pk for e in general]
+    assert len(general) == min(items, 6)
+    assert feed.followups(feeds.PUBLIC_Q & Q(regency_code="35.01")) == []
