@@ -57,7 +57,8 @@ class _Dialect:
         return f"sum({value})::bigint" if self.pg else f"sum({value})"
 
     def obj(self, key: str, value: str) -> str:
-        return f"jsonb_object_agg({key}, {value})" if self.pg else f"json_group_object({key}, {value})"
+        name = "jsonb_object_agg" if self.pg else "json_group_object"
+        return f"{name}({key}, {value})"
 
     def month_text(self, column: str, whole_date: bool) -> str:
         if self.pg:
