@@ -86,7 +86,7 @@ def grow(n: int, fresh: bool) -> None:
         pages.fill(n - have)
 
 
-def run_size(n: int, runs: int, pages_only: bool = False) -> dict:
+def run_size(n: int, runs: int, pages_only: bool = False, no_pages: bool = False) -> dict:
     """Measure the database as it is (``grow`` brought it to about n reports)."""
     print(f"== {n} reports", flush=True)
     pages._setup_django()
@@ -100,7 +100,11 @@ def run_size(n: int, runs: int, pages_only: bool = False) -> dict:
     result = {"n": n}
     if not pages_only:
         result["rebuild_s"] = _timed(stats_rebuild)
-        print(f"  aduan stats rebuild: {result['rebuild_s']:.1f} s", flush=True)
+        import resource
+
+        result["rebuild_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"  aduan stats rebuild: {result['rebuild_s']:.1f} s "
+              f"(this process's peak memory so far {result['rebuild_peak_mb']} MB)", flush=True)
         # An incremental batch: re-read the last 5000 events as if new.
         from aduan.stats.models import StatsCursor
         StatsCursor.objects.filter(name="events").update(last_id=models_top() - 5000)
@@ -108,22 +112,37 @@ def run_size(n: int, runs: int, pages_only: bool = False) -> dict:
         print(f"  one refresh batch (5000 events): {result['refresh_s']:.2f} s", flush=True)
         with tempfile.TemporaryDirectory() as folder:
             result["dump_s"] = _timed(lambda: opendata_export(folder))
+            result["dump_reports"] = json.loads(
+                (next(Path(folder).iterdir()) / "datapackage.json").read_text())["count"]
         print(f"  open-data dump: {result['dump_s']:.1f} s", flush=True)
+    if no_pages:
+        connection.close()
+        return result
     from aduan.lib.versions import bump
     from aduan.stats.rollup import STATS_VERSION
 
+    from aduan.stats.selectors import stats_warm
+
     clients = _clients()
     month = f"{date.today():%Y-%m}"
+    warm_ms = []
     for label, who, url in URLS:
         path = url.format(month=month)
         clients[who].get(path)  # warm the process (templates, reference data)
         bump(STATS_VERSION)  # as after a refresh that moved cells: sums read again
         cold = _timed(lambda: clients[who].get(path)) * 1000
+        bump(STATS_VERSION)  # again, now followed by the worker's warm-up (refresh_stats)
+        warm_ms.append(_timed(stats_warm) * 1000)
+        warmed = _timed(lambda: clients[who].get(path)) * 1000
         times = pages._time(clients[who], "GET", path, runs)
         median, p95 = statistics.median(times), sorted(times)[int(0.95 * (len(times) - 1))]
         result[label] = median
+        result[f"{label}, first after a refresh"] = warmed
         print(f"  {label:45s} median {median:7.1f} ms   p95 {p95:7.1f} ms   "
-              f"first after a refresh {cold:7.1f} ms", flush=True)
+              f"first after a refresh {warmed:7.1f} ms (without the warm-up {cold:7.1f} ms)",
+              flush=True)
+    result["warm_s"] = statistics.median(warm_ms) / 1000
+    print(f"  the worker's warm-up after a refresh (median): {result['warm_s'] * 1000:.0f} ms")
     connection.close()
     return result
 
@@ -137,11 +156,13 @@ def models_top() -> int:
 def project(small: dict, large: dict, target: int = 10_000_000) -> None:
     print(f"== linear projection to {target} reports from {small['n']} and {large['n']}")
     for key in small:
-        if key == "n":
+        if key in ("n", "dump_reports") or key not in large:
             continue
         slope = (large[key] - small[key]) / (large["n"] - small["n"])
         value = large[key] + slope * (target - large["n"])
-        unit = "ms" if key not in ("rebuild_s", "refresh_s", "dump_s") else "s"
+        if key == "rebuild_peak_mb":
+            continue
+        unit = "ms" if key not in ("rebuild_s", "refresh_s", "dump_s", "warm_s") else "s"
         print(f"  {key:45s} {value:10.1f} {unit}")
     for key in ("rebuild_s", "dump_s"):
         print(f"  {key} per million (at {large['n']}): {large[key] / large['n'] * 1e6:.1f} s")
@@ -158,6 +179,9 @@ def main() -> None:
     parser.add_argument("--results", help="JSON file to add each size's figures to")
     parser.add_argument("--pages-only", action="store_true",
                         help="time the pages on the rollups already there (no rebuild, dump)")
+    parser.add_argument("--no-pages", action="store_true",
+                        help="only the rebuild, one refresh batch and the dump (so each part "
+                             "holds the benchmark lock under ten minutes)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     import subprocess
@@ -172,7 +196,8 @@ def main() -> None:
         args.results).exists() else {}
     for i, n in enumerate(sorted(sizes)):
         grow(n, fresh=i == 0 and not args.reuse)
-        kept[str(n)] = {**kept.get(str(n), {}), **run_size(n, args.runs, args.pages_only)}
+        kept[str(n)] = {**kept.get(str(n), {}), **run_size(n, args.runs, args.pages_only,
+                                                                 args.no_pages)}
         if args.results:
             Path(args.results).write_text(json.dumps(kept, indent=1))
     if len(kept) >= 2:

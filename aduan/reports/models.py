@@ -149,6 +149,11 @@ class Report(models.Model):
                          name="report_public_province_idx"),
             models.Index(fields=["regency_code", "-published_at"], condition=PUBLIC_Q,
                          name="report_public_regency_idx"),
+            # Region feeds: the public reports of a region followed up last (ADR 0009).
+            models.Index(fields=["province_code", "-responded_at"], condition=PUBLIC_Q,
+                         name="report_public_prov_fu_idx"),
+            models.Index(fields=["regency_code", "-responded_at"], condition=PUBLIC_Q,
+                         name="report_public_reg_fu_idx"),
             models.Index(fields=["status", "-published_at"], condition=PUBLIC_Q,
                          name="report_public_status_idx"),
             # Open311 GET requests: public reports by requested_datetime (received_at), newest

@@ -146,6 +146,8 @@ OVERDUE = Measure("overdue_now", _("Overdue now"), _(
     "count", _n("overdue"))
 
 
-def evaluate(counts: Counts) -> dict[str, float | int | None]:
-    """Every measure from summed counters."""
-    return {m.code: m.compute(counts) for m in MEASURES}
+def evaluate(counts: Counts, codes=None) -> dict[str, float | int | None]:
+    """Every measure (or only those named in ``codes``) from summed counters."""
+    if codes is None:
+        return {m.code: m.compute(counts) for m in MEASURES}
+    return {code: BY_CODE[code].compute(counts) for code in codes}

@@ -22,8 +22,9 @@ from aduan.reports.models import Report, ReportEvent
 from aduan.routing.models import ReportSupport
 
 from .bulk import FACT_FIELDS as _FACT_FIELDS
-from .bulk import analyze, cells_write, facts_write, report_batches
-from .cells import fan_out, parse_key, project, signed_contributions
+from .bulk import analyze, empty, facts_write, indexes_dropped, report_batches
+from .cells import parse_key, signed_contributions
+from .cells_sql import cells_from_facts
 from .facts import EVENT_FIELDS, REPORT_FIELDS, Calendars, Fact, fact_for
 from .models import ReportFact, StatsCell, StatsCursor
 
@@ -185,26 +186,27 @@ def stats_rebuild(chunk: int = 5000) -> int:
     """Drop every fact and cell and work them out again from all reports; return the reports.
 
     Set-based: each batch of reports is read with its events and supports in three range
-    queries, its facts are written in one COPY (PostgreSQL), and its contributions are
-    summed per breakdown (``project``); the cells are fanned out and written once at the
-    end. The same fact function and fan-out as the incremental path, so the same numbers.
+    queries and its facts are written in one COPY (PostgreSQL); the cells are then summed
+    from the fact table by the database (``cells_sql``), the same cells the incremental
+    path's ``fan_out`` gives (a test compares them). Memory stays at one batch.
     """
     with transaction.atomic():
         cursors = _cursors()
         tops = {name: model.objects.order_by("-id").values_list("id", flat=True).first() or 0
                 for name, model in SOURCES.items()}
-        ReportFact.objects.all().delete()
-        StatsCell.objects.all().delete()
-        cells_changed()
-        calendars, projected, count = Calendars(), defaultdict(dict), 0
+        empty(ReportFact, StatsCell)
+        # Said after the commit only: until then every reader sees (and may keep) the old
+        # cells, and a reader whose sums are kept need not wait for the locked table.
+        transaction.on_commit(lambda: versions.bump(STATS_VERSION), robust=True)
+        calendars, count = Calendars(), 0
         for reports, events, supports in report_batches(chunk):
-            facts = [fact_for(r, events[r["id"]], supports[r["id"]], calendars)
-                     for r in reports]
-            project(((fact, 1) for fact in facts), projected)
-            facts_write(facts)
-            count += len(facts)
-        cells_write(fan_out(projected, _agency_paths()))
-        analyze()
+            facts_write([fact_for(r, events[r["id"]], supports[r["id"]], calendars)
+                         for r in reports])
+            count += len(reports)
+        analyze(ReportFact)
+        with indexes_dropped(StatsCell):
+            cells_from_facts()
+        analyze(StatsCell)
         for name, cursor in cursors.items():
             cursor.last_id, cursor.gaps, cursor.updated_at = tops[name], [], timezone.now()
             cursor.save()

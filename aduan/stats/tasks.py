@@ -13,7 +13,12 @@ from .rollup import stats_refresh_all
 
 @task()
 def refresh_stats() -> int:
-    return stats_refresh_all()
+    moved = stats_refresh_all()
+    if moved:  # the cells moved: the dashboard's sums are worked out here, not by a visitor
+        from .selectors import stats_warm
+
+        stats_warm()
+    return moved
 
 
 @task()

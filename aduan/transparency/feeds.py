@@ -15,8 +15,9 @@ from aduan.agencies.models import Agency, Category, Region
 from aduan.reports.models import PUBLIC_Q, Report, ReportEvent, Visibility
 from aduan.reports.workflow import Action
 
-ITEMS = 30
+FOLLOW_UPS = (Action.RESPOND, Action.SIGN_OFF)
 
+ITEMS = 30
 
 class _ReportFeed(Feed):
     feed_type = Atom1Feed
@@ -29,16 +30,22 @@ class _ReportFeed(Feed):
         latest = Report.objects.filter(q).order_by("-published_at").only(
             "tracking_id", "public_title", "public_body", "published_at")[:ITEMS]
         reports = [("report", r.published_at, r) for r in latest]
-        # One query per action, each read newest first along the (action, created_at)
-        # index; over both actions at once PostgreSQL scanned and sorted every event.
-        followups = [("followup", e.created_at, e) for action in (Action.RESPOND, Action.SIGN_OFF)
-                     for e in ReportEvent.objects.filter(
-                         action=action, visibility=Visibility.PUBLIC,
-                         report__in=Report.objects.filter(q).values("pk"))
-                     .select_related("report").only(
-                         "created_at", "public_message", "report__tracking_id",
-                         "report__public_title").order_by("-created_at")[:ITEMS]]
+        followups = [("followup", e.created_at, e) for e in self.followups(q)]
         return sorted(reports + followups, key=lambda t: t[1], reverse=True)[:ITEMS]
+
+    def followups(self, q: Q, candidates=None) -> list:
+        """The newest public follow-ups of the reports in ``q`` (or of ``candidates``).
+
+        One query per action, each read newest first along the (action, created_at)
+        index; over both actions at once PostgreSQL scanned and sorted every event.
+        """
+        reports = candidates if candidates is not None else Report.objects.filter(q).values("pk")
+        found = [e for action in FOLLOW_UPS for e in ReportEvent.objects.filter(
+            action=action, visibility=Visibility.PUBLIC, report__in=reports)
+            .select_related("report").only("created_at", "public_message",
+                                           "report__tracking_id", "report__public_title")
+            .order_by("-created_at")[:ITEMS]]
+        return sorted(found, key=lambda e: e.created_at, reverse=True)[:ITEMS]
 
     def _report(self, item):
         return item[2] if item[0] == "report" else item[2].report
@@ -91,6 +98,20 @@ class RegionFeed(_ReportFeed):
 
     def q_for(self, obj):
         return Q(province_code=obj.code) if obj.level == 1 else Q(regency_code=obj.code)
+
+    def followups(self, q: Q, candidates=None) -> list:
+        """Read from the reports followed up last (``responded_at``, set by every follow-up,
+        on the region's (code, responded_at) index) instead of walking every region's
+        follow-ups newest first (a thirty-eighth of them matched one regency: 143 ms at a
+        million reports). Exact: a report outside the ITEMS followed up last has no
+        follow-up after the oldest of them, so when the ITEMS-th follow-up found is not
+        older than that, none is missing; otherwise the general query answers."""
+        last = list(Report.objects.filter(q, responded_at__isnull=False)
+                    .order_by("-responded_at").values_list("pk", "responded_at")[:ITEMS])
+        found = super().followups(q, [pk for pk, _at in last])
+        if len(last) < ITEMS or (len(found) == ITEMS and found[-1].created_at >= last[-1][1]):
+            return found
+        return super().followups(q)
 
 
 class CategoryFeed(_ReportFeed):
