@@ -111,7 +111,7 @@ class ByteCounter:
 def wait_for_worker(page):
     """Until the service worker is installed and controls the page."""
     page.wait_for_function("() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)",
-                           timeout=20_000)
+                           timeout=60_000)  # a cold first install under a loaded CI
 
 
 class Traffic:
